@@ -1,0 +1,56 @@
+"""Test set-up: headless Qt, no network, a private data dir per session."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+# Qt must see these before any QApplication exists (see ../shared/STACK.md).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-background-networking")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DATA = ROOT / "sample_data"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch):
+    """Fail any test that tries to reach a host other than this machine."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (
+            host.startswith("127.") or host in ("localhost", "::1") or sock.family == socket.AF_UNIX
+        ):
+            raise AssertionError(f"test tried to reach the internet: {address!r}")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    return SAMPLE_DATA
+
+
+@pytest.fixture(scope="session")
+def gold() -> dict:
+    import json
+
+    path = SHARED / "gold" / "seed_events.json"
+    if not path.exists():
+        path = ROOT / "tests" / "data" / "seed_events.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from viewer.extract.language import load_pipeline
+
+    return load_pipeline()
