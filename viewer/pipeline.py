@@ -8,6 +8,8 @@ cancelled or killed ingest keeps every article that finished.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,42 +76,127 @@ class Extractor:
         return extract_events(article, doc, times, places)
 
 
+#: Below this many files, worker processes cost more to start than they save.
+PARALLEL_THRESHOLD = 6
+
+_worker_extractor: "Extractor | None" = None
+
+
+def _init_worker(user_places: dict[str, tuple[float, float]], pipeline_name: str | None) -> None:
+    """Load spaCy, the gazetteer and the pins once per worker process."""
+    global _worker_extractor
+    from viewer.extract.language import load_pipeline
+    from viewer.resolve.gazetteer import Gazetteer
+    from viewer.resolve.places import PlaceFinder
+
+    finder = PlaceFinder(gazetteer=Gazetteer.open_default(), user_places=user_places)
+    _worker_extractor = Extractor(nlp=load_pipeline(pipeline_name), place_finder=finder)
+
+
+def _read_and_extract(path: Path, extractor: "Extractor") -> tuple[Article | ReadError, list[Event]]:
+    """Read one file and extract its events; any failure becomes a per-file ReadError."""
+    from viewer.read import read_file_safely
+
+    result = read_file_safely(path)
+    if isinstance(result, ReadError):
+        return result, []
+    try:
+        return result, extractor.extract(result)
+    except Exception as exc:  # an extractor bug must cost one file, not the batch
+        return ReadError(result.path, f"could not be analysed ({type(exc).__name__}: {exc})"), []
+
+
+def _worker_task(path: Path) -> tuple[Article | ReadError, list[Event]]:
+    assert _worker_extractor is not None
+    return _read_and_extract(path, _worker_extractor)
+
+
+def _results_in_process(files: list[Path], extractor: "Extractor"):
+    for path in files:
+        yield _read_and_extract(path, extractor)
+
+
+def _results_in_workers(files: list[Path], workspace: Workspace, workers: int, stack):
+    """Extract in ``workers`` spawned processes; results stream back in input order."""
+    import multiprocessing
+
+    from viewer.extract.language import pipeline_name
+
+    context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded Qt process
+    pool = stack.enter_context(
+        context.Pool(workers, initializer=_init_worker,
+                     initargs=(workspace.user_places(), pipeline_name()))
+    )
+    stack.callback(pool.terminate)
+    return pool.imap(_worker_task, files, chunksize=1)
+
+
+def default_workers(n_files: int) -> int:
+    """Both cores for a real batch; none (in-process) for a handful of files."""
+    if n_files < PARALLEL_THRESHOLD:
+        return 0
+    return max(0, min(2, (os.cpu_count() or 1)))
+
+
 def ingest(
     paths: Iterable[str | Path],
     workspace: Workspace,
     extractor: Extractor | None = None,
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Read every file under ``paths`` and store each article with its events."""
-    from viewer.read import expand_paths, read_file_safely
+    """Read every file under ``paths`` and store each article with its events as it finishes.
+
+    With ``workers`` > 0 the reading and extraction run in that many processes
+    (both cores), while this thread stores each result in its own transaction.
+    """
+    from viewer.read import expand_paths
 
     report = IngestReport()
-    extractor = extractor or Extractor.for_workspace(workspace)
     inputs = expand_paths(paths)
-    total = len(inputs)
-    for done, item in enumerate(inputs):
-        if cancel is not None and cancel.is_set():
-            report.cancelled = True
-            break
-        current = item.path if isinstance(item, ReadError) else str(item)
-        result = item if isinstance(item, ReadError) else read_file_safely(item)
-        added = None
-        if isinstance(result, ReadError):
-            report.errors.append(result)
-            workspace.record_error(result)
-        elif workspace.has_content(result.content_hash):
-            report.duplicates.append(result.path)
+    files = [item for item in inputs if not isinstance(item, ReadError)]
+    for error in (item for item in inputs if isinstance(item, ReadError)):
+        _record_failure(report, workspace, error)
+    total, done = len(inputs), len(inputs) - len(files)
+    if progress is not None and done:
+        progress(IngestProgress(done, total, "", None, report.errors[-1]))
+    workers = default_workers(len(files)) if workers is None else workers
+    with contextlib.ExitStack() as stack:
+        if workers > 0 and extractor is None:
+            results = _results_in_workers(files, workspace, workers, stack)
         else:
-            if workspace.add_article(result, extractor.extract(result)):
-                report.added.append(result.id)
-                added = result.id
-            else:
-                report.duplicates.append(result.path)
-        if progress is not None:
-            error = result if isinstance(result, ReadError) else None
-            progress(IngestProgress(done + 1, total, current, added, error))
+            results = _results_in_process(files, extractor or Extractor.for_workspace(workspace))
+        pending = iter(results)
+        for path in files:
+            if cancel is not None and cancel.is_set():
+                report.cancelled = True
+                break
+            result, events = next(pending)
+            added = _store(report, workspace, result, events)
+            done += 1
+            if progress is not None:
+                error = result if isinstance(result, ReadError) else None
+                progress(IngestProgress(done, total, str(path), added, error))
     return report
+
+
+def _record_failure(report: IngestReport, workspace: Workspace, error: ReadError) -> None:
+    report.errors.append(error)
+    workspace.record_error(error)
+
+
+def _store(report: IngestReport, workspace: Workspace, result: Article | ReadError,
+           events: list[Event]) -> str | None:
+    """Store one result in its own transaction; returns the new article id, if any."""
+    if isinstance(result, ReadError):
+        _record_failure(report, workspace, result)
+        return None
+    if workspace.add_article(result, events):
+        report.added.append(result.id)
+        return result.id
+    report.duplicates.append(result.path)
+    return None
 
 
 def refresh_analysis(workspace: Workspace) -> Story:

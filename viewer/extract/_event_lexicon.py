@@ -13,8 +13,9 @@ from __future__ import annotations
 #: a class so that "coup attempt", "clash" and "firefight" can be matched.
 EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "coup": ("coup", "putsch", "plot", "overthrow", "oust", "mutiny", "rebellion",
-             "uprising", "assault", "clash", "firefight", "skirmish", "fight", "battle",
-             "fighting", "exchange", "shootout", "gunfight", "attempt"),
+             "uprising", "plotter"),
+    "combat": ("clash", "firefight", "skirmish", "fight", "battle", "fighting", "exchange",
+               "shootout", "gunfight", "assault"),
     "attack": ("attack", "bombing", "explosion", "blast", "shooting", "stabbing", "stab",
                "shoot", "bomb", "raid", "ambush", "strike", "airstrike", "massacre",
                "hijacking", "hostage", "siege", "offensive", "push", "assassination",
@@ -56,23 +57,24 @@ EVENT_NOUNS: frozenset[str] = frozenset(
                      "step", "quit", "dismiss", "sack", "convict", "indict", "acquit",
                      "withdraw", "pull", "free", "marry", "bear", "shoot", "bomb", "stab",
                      "assassinate", "behead", "slay", "evacuate", "proclaim", "exchange",
-                     "push", "fire", "charge", "attempt"}
+                     "push", "fire", "charge", "plotter"}
 ) | frozenset({"incident", "operation", "war", "invasion", "ceremony", "funeral",
                "accident", "outbreak", "disaster", "crisis", "conflict", "hostilities"})
 
 #: Nouns that only refer back to a happening named before ("the incident").
 GENERIC_EVENT_NOUNS: frozenset[str] = frozenset({"incident", "event", "episode", "affair",
                                                  "attempt", "operation", "move"})
+EVENT_NOUNS = EVENT_NOUNS | GENERIC_EVENT_NOUNS
 
 #: Reporting and cognition verbs: not events themselves; what they report is.
 REPORTING_VERBS: frozenset[str] = frozenset({
-    "say", "tell", "report", "add", "accord", "state", "claim", "announce?", "note",
+    "say", "tell", "report", "add", "accord", "state", "claim", "note",
     "explain", "confirm", "deny", "reveal", "write", "quote", "cite", "describe",
     "believe", "think", "suggest", "know", "understand", "estimate", "expect", "fear",
     "suspect", "allege", "insist", "recall", "warn", "argue", "acknowledge", "indicate",
     "show", "predict", "emphasise", "emphasize", "stress", "urge", "appeal", "ask",
     "hear", "learn", "seem", "appear", "consider", "doubt", "hope", "want", "mean",
-    "read", "publish", "comment", "describe", "support", "back", "adds", "maintain",
+    "read", "publish", "comment", "describe", "support", "back", "maintain",
 })
 
 #: Verbs too light or stative to name a happening on their own.
@@ -122,6 +124,16 @@ ACTOR_ALIASES: dict[str, str] = {
 #: Pronouns resolved to the article's most-mentioned person.
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "him", "his", "she", "her", "hers", "himself",
                                              "herself"})
+
+
+#: Classes that name the same kind of happening from different angles: a coup
+#: attempt is reported as a clash, an attack or an assault.
+CLASS_FAMILY: dict[str, str] = {"coup": "violence", "combat": "violence", "attack": "violence"}
+
+
+def class_family(cls: str) -> str:
+    """The family of a happening class (the class itself when it has none)."""
+    return CLASS_FAMILY.get(cls, cls)
 
 
 def trigger_class(lemma: str) -> str:

@@ -1,0 +1,107 @@
+"""Matching: paraphrases and disagreeing sources join, same-kind different happenings stay apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from viewer.match.clusters import cluster_events
+from viewer.model import Correction, Event, Place, TimeSpan
+
+
+def day(y: int, m: int, d: int) -> TimeSpan:
+    return TimeSpan(f"{y}-{m}-{d}", 0, 1, value=f"{y:04d}-{m:02d}-{d:02d}", earliest=dt.date(y, m, d),
+                    latest=dt.date(y, m, d), precision="day")
+
+
+def month(y: int, m: int) -> TimeSpan:
+    last = (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+    return TimeSpan(f"{y}-{m}", 0, 1, value=f"{y:04d}-{m:02d}", earliest=dt.date(y, m, 1), latest=last,
+                    precision="month")
+
+
+def town(name: str, lat: float | None = None, lon: float | None = None) -> Place:
+    return Place(name, 0, 1, name, lat, lon, precision="point" if lat is not None else "unresolved")
+
+
+def ev(eid: str, trigger: str, what: str, who=(), when=None, where=None) -> Event:
+    article = eid.split(":")[0]
+    return Event(id=eid, article_id=article, sentence=what + ".", start=0, end=len(what), what=what,
+                 trigger=trigger, who=list(who), when=when, where=where)
+
+
+def cluster_of(clusters, event_id):
+    return next(c for c in clusters if event_id in c.event_ids)
+
+
+def coup_mentions() -> list[Event]:
+    return [
+        ev("a0:10:0", "coup", "coup attempt against Abu Bakr al-Baghdadi", ["Abu Bakr al-Baghdadi"], month(2018, 9),
+           town("al-Keshma")),
+        ev("a1:20:0", "clash", "clash", ["Baghdadi"], month(2018, 9), town("Keshma")),
+        ev("a2:30:0", "attack", "Abu Bakr al-Baghdadi was attacked", ["Al-Baghdadi"], day(2019, 1, 10),
+           town("Hajin", 34.695, 40.831)),
+        ev("a3:40:0", "firefight", "firefight", ["al-Baghdadi"], day(2019, 1, 10), town("Hajin", 34.695, 40.831)),
+        ev("a4:50:0", "plot", "failed plot", ["Baghdadi"], None, None),
+    ]
+
+
+def test_paraphrases_with_disagreeing_time_and_place_form_one_cluster():
+    clusters = cluster_events(coup_mentions())
+    coup = cluster_of(clusters, "a0:10:0")
+    assert sorted(coup.article_ids) == ["a0", "a1", "a2", "a3", "a4"]
+    assert len(clusters) == 1
+
+
+def test_different_kinds_of_happening_with_the_same_actor_stay_apart():
+    events = coup_mentions() + [ev("a1:99:0", "flee", "al-Baghdadi fled to the desert", ["Baghdadi"], month(2019, 1))]
+    clusters = cluster_events(events)
+    assert cluster_of(clusters, "a1:99:0").event_ids == ["a1:99:0"]
+
+
+def test_two_earthquakes_in_different_years_and_cities_stay_apart():
+    events = [
+        ev("x0:0:0", "earthquake", "a magnitude 7.8 earthquake", [], day(2015, 4, 25), town("Kathmandu", 27.7, 85.3)),
+        ev("x1:0:0", "quake", "powerful quake", [], day(2015, 4, 25), town("Kathmandu", 27.7, 85.32)),
+        ev("y0:0:0", "earthquake", "a magnitude 7.8 earthquake", [], day(2016, 4, 16), town("Muisne", 0.6, -80.0)),
+        ev("y1:0:0", "earthquake", "deadly earthquake", [], day(2016, 4, 16), town("Muisne", 0.61, -80.02)),
+    ]
+    clusters = cluster_events(events)
+    assert cluster_of(clusters, "x0:0:0").article_ids == ["x0", "x1"]
+    assert "y0:0:0" not in cluster_of(clusters, "x0:0:0").event_ids
+    assert "y0:0:0" in cluster_of(clusters, "y1:0:0").event_ids
+
+
+def test_two_people_entering_rehab_stay_apart():
+    events = [
+        ev("r0:0:0", "rehab", "Lindsay Lohan entered rehab", ["Lindsay Lohan"], month(2013, 5)),
+        ev("r1:0:0", "rehab", "Demi Lovato entered rehab", ["Demi Lovato"], month(2013, 5)),
+        ev("r2:0:0", "rehab", "Lohan checked into rehab", ["Lohan"], month(2013, 5)),
+    ]
+    clusters = cluster_events(events)
+    assert cluster_of(clusters, "r0:0:0").event_ids == ["r0:0:0", "r2:0:0"]
+    assert cluster_of(clusters, "r1:0:0").event_ids == ["r1:0:0"]
+
+
+def test_same_actor_years_apart_is_two_happenings():
+    events = [
+        ev("s0:0:0", "stabbing", "stabbing of John Smith", ["John Smith"], day(2012, 3, 1), town("Leeds", 53.8, -1.55)),
+        ev("s1:0:0", "stab", "John Smith was stabbed", ["Smith"], day(2017, 6, 1), town("Leeds", 53.8, -1.55)),
+    ]
+    assert len(cluster_events(events)) == 2
+
+
+def test_cluster_ids_and_labels_are_stable_and_readable():
+    first = cluster_events(coup_mentions())
+    again = cluster_events(list(reversed(coup_mentions())))
+    assert [c.id for c in first] == [c.id for c in again]
+    assert first[0].label == "coup attempt against Abu Bakr al-Baghdadi"
+
+
+def test_split_and_merge_corrections_are_applied():
+    split = Correction("split", "", {"event_ids": ["a2:30:0", "a3:40:0"]})
+    clusters = cluster_events(coup_mentions(), [split])
+    assert cluster_of(clusters, "a2:30:0").event_ids == ["a2:30:0", "a3:40:0"]
+    assert "a2:30:0" not in cluster_of(clusters, "a0:10:0").event_ids
+    merge = Correction("merge", "", {"event_ids": ["a2:30:0", "a0:10:0"]})
+    clusters = cluster_events(coup_mentions(), [split, merge])
+    assert cluster_of(clusters, "a2:30:0") is cluster_of(clusters, "a0:10:0")

@@ -1,0 +1,211 @@
+"""The temporal tagger: values, intervals, offsets and false positives (reference 2019-02-08)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from viewer.extract.times import tag_times
+from viewer.model import PRECISIONS, TimeSpan
+
+REF = dt.date(2019, 2, 8)  # a Friday
+
+
+def only(text: str, reference: dt.date | None = REF) -> TimeSpan:
+    spans = tag_times(text, reference)
+    assert len(spans) == 1, [(s.text, s.value) for s in spans]
+    return spans[0]
+
+
+def values(text: str, reference: dt.date | None = REF) -> list[str]:
+    return [s.value for s in tag_times(text, reference)]
+
+
+# ------------------------------------------------------------------ classes
+
+@pytest.mark.parametrize(
+    "text, expression, value, type_",
+    [
+        # dates in common news forms
+        ("It happened on January 10.", "January 10", "2019-01-10", "DATE"),
+        ("It happened on 10 January.", "10 January", "2019-01-10", "DATE"),
+        ("It happened on Jan. 10, 2019.", "Jan. 10, 2019", "2019-01-10", "DATE"),
+        ("Filed 2019-01-10 by staff.", "2019-01-10", "2019-01-10", "DATE"),
+        ("It happened on the 10th of January.", "the 10th of January", "2019-01-10", "DATE"),
+        ("Payments resumed on the 5th.", "the 5th", "2019-02-05", "DATE"),
+        # months, years, decades, seasons
+        ("Fighting began in September.", "September", "2018-09", "DATE"),
+        ("He left in October 2018.", "October 2018", "2018-10", "DATE"),
+        ("It was declared in 2014.", "2014", "2014", "DATE"),
+        ("The group grew in the 1990s.", "the 1990s", "199", "DATE"),
+        ("They arrived last November.", "last November", "2018-11", "DATE"),
+        ("They met in the summer of 2018.", "summer of 2018", "2018-SU", "DATE"),
+        ("They fought last summer.", "last summer", "2018-SU", "DATE"),
+        # weekdays
+        ("The army said on Sunday that it had won.", "Sunday", "2019-02-03", "DATE"),
+        ("Officials met Wednesday.", "Wednesday", "2019-02-06", "DATE"),
+        ("Leaders will meet on Monday.", "Monday", "2019-02-11", "DATE"),
+        # relative expressions
+        ("He arrived yesterday.", "yesterday", "2019-02-07", "DATE"),
+        ("He left last month.", "last month", "2019-01", "DATE"),
+        ("It started two weeks ago.", "two weeks ago", "2019-W04", "DATE"),
+        ("Talks were held this week.", "this week", "2019-W06", "DATE"),
+        ("It grew earlier this year.", "earlier this year", "2019", "DATE"),
+        ("He was seen a year ago.", "a year ago", "2018", "DATE"),
+        ("He has recently spent time there.", "recently", "PAST_REF", "DATE"),
+        ("They will vote next year.", "next year", "2020", "DATE"),
+        # durations
+        ("They fought for three weeks.", "three weeks", "P3W", "DURATION"),
+        ("It lasted a decade.", "a decade", "P10Y", "DURATION"),
+        ("He gave a 46-minute speech.", "46-minute", "PT46M", "DURATION"),
+        ("A two-day internal assault.", "two-day", "P2D", "DURATION"),
+        ("They stayed for about six months.", "about six months", "P6M", "DURATION"),
+        # sets
+        ("They pray every Friday.", "every Friday", "XXXX-WXX-5", "SET"),
+        ("Flights leave daily.", "daily", "P1D", "SET"),
+        # times
+        ("Posted February 8, 2019 at 1:06 pm.", "February 8, 2019 at 1:06 pm", "2019-02-08T13:06", "TIME"),
+        ("It said in a report on Sunday afternoon.", "Sunday afternoon", "2019-02-03TAF", "TIME"),
+        ("The blast came at 10:30 a.m. on Wednesday.", "10:30 a.m. on Wednesday", "2019-02-06T10:30", "TIME"),
+        # the present
+        ("He is now in the desert.", "now", "PRESENT_REF", "DATE"),
+    ],
+)
+def test_expression_classes(text: str, expression: str, value: str, type_: str) -> None:
+    span = only(text)
+    assert (span.text, span.value, span.type) == (expression, value, type_)
+    assert text[span.start:span.end] == expression
+
+
+def test_ranges_give_both_ends_and_share_the_year() -> None:
+    assert values("It ran from September 2010 to January 2011.") == ["2010-09", "2011-01"]
+    assert values("It ran between 2014 and 2017.") == ["2014", "2017"]
+    assert values("It ran from January to March 2011.") == ["2011-01", "2011-03"]
+
+
+def test_tense_picks_the_year_of_an_underspecified_date() -> None:
+    assert values("They will meet on March 3.") == ["2019-03-03"]
+    assert values("They met on March 3.") == ["2018-03-03"]
+    assert values("It happened in September, officials said.") == ["2018-09"]
+    assert values("The vote is expected to take place in September.") == ["2019-09"]
+
+
+def test_a_month_is_the_whole_month() -> None:
+    span = only("Fighting began in September.")
+    assert (span.earliest, span.latest, span.precision) == (dt.date(2018, 9, 1), dt.date(2018, 9, 30), "month")
+
+
+def test_modifiers_narrow_the_interval() -> None:
+    early = only("It was in early January.")
+    assert (early.modifier, early.earliest, early.latest) == ("START", dt.date(2019, 1, 1), dt.date(2019, 1, 10))
+    mid = only("It started in mid-September.")
+    assert (mid.modifier, mid.earliest, mid.latest) == ("MID", dt.date(2018, 9, 11), dt.date(2018, 9, 20))
+    late = only("It ended in late 2018.")
+    assert late.modifier == "END" and late.earliest >= dt.date(2018, 9, 1) and late.latest == dt.date(2018, 12, 31)
+    mid_year = only("It fell in mid-2014.")
+    assert (mid_year.value, mid_year.modifier) == ("2014", "MID")
+
+
+def test_about_widens_and_marks_approx() -> None:
+    span = only("It was founded around 2014.")
+    assert span.modifier == "APPROX"
+    assert span.earliest < dt.date(2014, 1, 1) and span.latest > dt.date(2014, 12, 31)
+
+
+def test_times_have_datetime_bounds_and_durations_none() -> None:
+    clock = only("Posted February 8, 2019 at 1:06 pm.")
+    assert clock.earliest == clock.latest == dt.datetime(2019, 2, 8, 13, 6)
+    assert clock.precision == "minute"
+    duration = only("They fought for three weeks.")
+    assert duration.earliest is None and duration.latest is None and duration.precision is None
+
+
+def test_46_minute_is_never_the_year_1946() -> None:
+    assert values("in a 46-minute audio message") == ["PT46M"]
+
+
+# ------------------------------------------------------------ false positives
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jumah Hamdi Hamdan, 53, told the outlet",
+        "but we all knew where they were",
+        "his precise whereabouts may still remain a mystery",
+        "they searched a 20 sq mile area",
+        "four square kilometres of land",
+        "May said the deal was dead.",
+        "they march on the capital",
+        "He read the Sunday Times on the train.",
+        "More than 2,000 troops and 1,500 civilians",
+        "The price was $2019 per unit.",
+        "Iraq imports about three-quarters of its food.",
+        "It sent a second convoy.",
+    ],
+)
+def test_no_date_from_ordinary_words(text: str) -> None:
+    assert [s for s in tag_times(text, REF) if s.type in ("DATE", "TIME")] == []
+
+
+# --------------------------------------------------------------- no reference
+
+def test_without_reference_underspecified_dates_need_one() -> None:
+    span = only("It happened in September.", None)
+    assert (span.value, span.needs_reference, span.earliest, span.latest) == ("XXXX-09", True, None, None)
+
+
+def test_without_reference_absolute_dates_still_normalise() -> None:
+    span = only("It happened on 10 January 2019.", None)
+    assert (span.value, span.needs_reference, span.earliest) == ("2019-01-10", False, dt.date(2019, 1, 10))
+    assert only("He left last month.", None).needs_reference
+
+
+# ---------------------------------------------------------------- offsets
+
+def test_offsets_are_python_characters_on_non_ascii_text() -> None:
+    text = "“It started in mid‑September — not on 10 January,” said Adnan Afrini’s aide — in 2019."
+    spans = tag_times(text, REF)
+    assert [s.text for s in spans] == ["mid‑September", "10 January", "2019"]
+    for span in spans:
+        assert text[span.start:span.end] == span.text
+    text = "Él llegó “el martes” — fighting began on 10 January."
+    span = only(text)
+    assert text[span.start:span.end] == "10 January" == span.text
+
+
+def test_spans_sorted_and_non_overlapping(sample_dir) -> None:
+    for path in sorted(sample_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        spans = tag_times(text, REF)
+        assert spans, path.name
+        for before, after in zip(spans, spans[1:]):
+            assert before.end <= after.start
+        for span in spans:
+            assert text[span.start:span.end] == span.text
+            assert span.precision is None or span.precision in PRECISIONS
+
+
+# ------------------------------------------------------------- seed gold
+
+def test_seed_expressions_alone(gold) -> None:
+    expected = gold["time_expressions_with_reference_2019-02-08"]
+    assert len(expected) == 12
+    for expression, value in expected.items():
+        spans = tag_times(expression, REF)
+        assert [s.value for s in spans] == [value], expression
+
+
+def test_seed_expressions_inside_the_sample_articles(gold, sample_dir) -> None:
+    expected = gold["time_expressions_with_reference_2019-02-08"]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(sample_dir.glob("*.txt"))]
+    found = 0
+    for expression, value in expected.items():
+        for text in texts:
+            at = text.find(expression)
+            if at < 0:
+                continue
+            inside = [s for s in tag_times(text, REF) if at <= s.start and s.end <= at + len(expression)]
+            assert [s.value for s in inside] == [value], expression
+            found += 1
+    assert found >= 12

@@ -1,0 +1,185 @@
+"""Place mentions in a spaCy Doc: what the NER finds, repaired for news about places.
+
+The small English model finds GPE/LOC/FAC entities but (measured on the
+sample articles) labels armed groups as places ("ISIL", "Daesh"), splits
+transliterated names ("Deir" + "ez-Zor"), and knows nothing of the words that
+make a location vague ("near Hajin", "eastern Syria").  This module only
+*recognises*; :mod:`viewer.resolve.places` decides where each mention is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from viewer.resolve._geo_text import place_key
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+#: Organisations and generic words the model labels as places.  Compared by place_key.
+NOT_PLACES = frozenset(place_key(n) for n in (
+    "ISIL", "ISIS", "IS", "Daesh", "Da'esh", "Daech", "Islamic State", "the Islamic State", "SDF", "YPG", "PKK",
+    "Hamas", "Hezbollah", "Hizbollah", "Taliban", "al-Qaeda", "al-Qaida", "Qaeda", "Nusra", "al-Nusra", "HTS",
+    "al-Shabaab", "Boko Haram", "NATO", "UN", "U.N.", "EU", "E.U.", "the West", "West", "East", "Caliphate",
+    "Coalition", "Kremlin", "Pentagon", "White House", "Downing Street", "State", "City", "County",
+))
+
+_DIRECTIONS = (r"north|south|east|west|north-?east|north-?west|south-?east|south-?west"
+               r"|northeast|northwest|southeast|southwest")
+_DIRECTION_OF = re.compile(
+    rf"(?:(?P<dist>\d+(?:\.\d+)?)\s*(?:-\s*)?(?P<unit>km|kilometres?|kilometers?|miles?|mi)\s+)?"
+    rf"(?P<dir>{_DIRECTIONS})\s+of\s+(?:the\s+)?(?:(?:town|city|village|area)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_NEAR = re.compile(
+    r"(?P<q>near|nearby|close\s+to|outside(?:\s+of)?|on\s+the\s+outskirts\s+of|outskirts\s+of|around"
+    r"|in\s+the\s+vicinity\s+of|in\s+the\s+area\s+of|not\s+far\s+from)\s+(?:the\s+)?"
+    r"(?:(?:town|city|village|area)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_PART_OF = re.compile(
+    rf"(?P<q>(?:{_DIRECTIONS}|central)(?:ern)?|north-?eastern|north-?western|south-?eastern|south-?western)"
+    r"\s+$",
+    re.IGNORECASE,
+)
+_REGION_CUE = re.compile(
+    r"^\s+(?:province|governorate|region|state|county|parish|district|oblast|prefecture)\b", re.IGNORECASE
+)
+_IN_PATTERN = re.compile(
+    rf"^\s*(?:,|\bin\b|\bnear\b)\s+(?:the\s+)?(?:(?:{_DIRECTIONS}|central)(?:ern)?\s+)?$", re.IGNORECASE
+)
+_JOINABLE_GAP = re.compile(r"^[\s-]{1,2}$")
+_ARTICLE_PREFIX = re.compile(r"(?:\b(?:al|el|ad|as|ar|ash|az|an|at)[-\s])$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place name in the text, and the words around it that change its meaning."""
+
+    text: str  # the name as written (doc.text[start:end])
+    start: int
+    end: int
+    label: str  # GPE, LOC, FAC or NORP
+    sentence_start: int
+    qualifier: str | None = None  # "near", "outside", "north of", "eastern", ...
+    distance_km: float | None = None  # "10 km north of"
+    container: int | None = None  # index of the mention this one lies in ("Hajin in Deir ez-Zor")
+    region_cue: bool = False  # followed by "province", "governorate", "county"...
+
+    @property
+    def name(self) -> str:
+        return self.text
+
+
+def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mention]:
+    """Place mentions of ``doc`` in text order, with qualifiers and containment.
+
+    ``is_known(name)`` (the gazetteer) lets split names be rejoined only when
+    the joined form is a real place.
+    """
+    text = doc.text
+    mentions = [m for ent in doc.ents if (m := _mention(ent)) is not None]
+    mentions = _rejoin(mentions, text, is_known)
+    mentions = [_extend_split_tail(m, doc, is_known) for m in mentions]
+    mentions = [_with_article_prefix(m, text) for m in mentions]
+    mentions = [_qualified(m, text) for m in mentions]
+    return _with_containers(mentions, text)
+
+
+def _mention(ent) -> Mention | None:
+    label = ent.label_
+    if label not in PLACE_LABELS and label != "NORP":
+        return None
+    start, end, surface = ent.start_char, ent.end_char, ent.text
+    for prefix in ("the ", "The "):
+        if surface.startswith(prefix) and len(surface) > len(prefix):
+            start, surface = start + len(prefix), surface[len(prefix):]
+    for suffix in ("'s", "’s"):
+        if surface.endswith(suffix):
+            end, surface = end - len(suffix), surface[: -len(suffix)]
+    if not surface.strip() or place_key(surface) in NOT_PLACES or not any(ch.isupper() for ch in surface[:1]):
+        return None
+    return Mention(surface, start, end, label, ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0)
+
+
+def _rejoin(mentions: list[Mention], text: str, is_known: Callable[[str], bool] | None) -> list[Mention]:
+    """Merge neighbours separated by a space or hyphen ("Deir" + "Ezzor") when the whole is a place."""
+    out: list[Mention] = []
+    for m in mentions:
+        if out and out[-1].label in PLACE_LABELS and m.label in PLACE_LABELS:
+            prev = out[-1]
+            gap = text[prev.end:m.start]
+            joined = text[prev.start:m.end]
+            if _JOINABLE_GAP.match(gap) and is_known is not None and is_known(joined):
+                out[-1] = replace(prev, text=joined, end=m.end)
+                continue
+        out.append(m)
+    return out
+
+
+def _extend_split_tail(m: Mention, doc, is_known: Callable[[str], bool] | None) -> Mention:
+    """'Deir' + ' ez-Zor' (not an entity): extend while the longer name is a known place."""
+    if is_known is None or m.label not in PLACE_LABELS:
+        return m
+    text = doc.text
+    best = m
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return m
+    tokens = doc[span.end: min(len(doc), span.end + 4)]
+    for tok in tokens:
+        if tok.is_sent_start or tok.text in {",", ".", ";", ":", "(", ")", "\"", "“", "”"}:
+            break
+        candidate = text[m.start: tok.idx + len(tok.text)]
+        if tok.text != "-" and (tok.text[:1].isupper() or tok.text.lower() in {"ez", "az", "al", "el", "ad"}):
+            if is_known(candidate) and not is_known(best.text) or (is_known(candidate) and "-" in candidate):
+                best = replace(m, text=candidate, end=tok.idx + len(tok.text))
+        elif tok.text != "-":
+            break
+    return best
+
+
+def _with_article_prefix(m: Mention, text: str) -> Mention:
+    """Include an article the model left outside: 'al-' + 'Keshma' -> 'al-Keshma'."""
+    before = text[max(0, m.start - 4): m.start]
+    found = _ARTICLE_PREFIX.search(before)
+    if found and m.label in PLACE_LABELS:
+        start = m.start - (len(before) - found.start())
+        return replace(m, text=text[start:m.end], start=start)
+    return m
+
+
+def _qualified(m: Mention, text: str) -> Mention:
+    """Read the words just before (and after) a mention that change how precise it is."""
+    before = text[max(m.sentence_start, m.start - 60): m.start]
+    after = text[m.end: m.end + 20]
+    m = replace(m, region_cue=bool(_REGION_CUE.match(after)))
+    if found := _DIRECTION_OF.search(before):
+        distance = _km(found.group("dist"), found.group("unit"))
+        direction = found.group("dir").lower().replace("-", "")
+        return replace(m, qualifier=f"{direction} of", distance_km=distance)
+    if found := _NEAR.search(before):
+        word = found.group("q").lower()
+        return replace(m, qualifier="outside" if "outside" in word or "outskirts" in word else "near")
+    if found := _PART_OF.search(before):
+        return replace(m, qualifier=found.group("q").lower().replace("-", ""))
+    return m
+
+
+def _km(number: str | None, unit: str | None) -> float | None:
+    if number is None:
+        return None
+    value = float(number)
+    return value * 1.609 if unit and unit.lower().startswith("mi") else value
+
+
+def _with_containers(mentions: list[Mention], text: str) -> list[Mention]:
+    """'X, Y' and 'X in (eastern) Y': Y contains X."""
+    out = list(mentions)
+    for i, (inner, outer) in enumerate(zip(mentions, mentions[1:])):
+        if inner.label not in PLACE_LABELS or outer.label not in PLACE_LABELS:
+            continue
+        if _IN_PATTERN.match(text[inner.end:outer.start]):
+            out[i] = replace(inner, container=i + 1)
+    return out

@@ -1,0 +1,974 @@
+"""The temporal tagger: find temporal expressions in English news text and
+normalise them to TimeML values and intervals.
+
+Why hand-written rules instead of ``dateparser.search.search_dates``: on news
+text search_dates invents dates from ordinary words ("we" -> a Wednesday,
+"may", "53" -> 1953, "46-minute" -> 1946), returns "on January 10" as only
+"January" with the day taken from the reference, gives a month a fake day and
+has no notion of weeks, seasons, quarters, decades, durations or sets, so its
+values almost never match TimeML.  It is also slow.  Finding is done here with
+a few dozen compiled regular expressions whose groups already carry every
+component of the date, so parsing a found expression needs no second parser
+(``dateparser.parse`` would only re-derive the same numbers, and fills missing
+parts from today, which is what we must not do).  The year of an
+underspecified date ("in September") follows the tense of the words around it
+in its sentence, judged from cue words (will/'ll/going to -> future, past-tense
+verbs -> past): no spaCy needed, so tagging stays fast.
+
+Public API: :func:`tag_times`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable
+
+from viewer.extract import timex_calendar as cal
+from viewer.extract import timex_lexicon as lex
+from viewer.model import TimeSpan
+
+__all__ = ["tag_times"]
+
+
+# ----------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Cand:
+    """A found expression before overlaps are resolved; keeps its parts for merging."""
+
+    start: int
+    end: int
+    type: str
+    value: str
+    modifier: str | None = None
+    needs_reference: bool = False
+    time_of_day: str | None = None  # "T13:06" / "TAF" when the expression is only a clock time
+    month: int | None = None
+    day: int | None = None
+    year_explicit: bool = False
+    priority: int = 0
+
+
+# ---------------------------------------------------------------------- tense
+
+_FUTURE_CUE = r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
+_PAST_IRREGULAR = (
+    "was|were|had|did|said|told|ago|last|yesterday|went|took|came|fled|made|got|left|began|saw|held|"
+    "fought|stood|knew|found|met|gave|led|ran|won|lost|fell|rose|sent|spent|brought|bought|sold|kept|"
+    "paid|heard|thought|felt|became|broke|wrote|spoke|chose|drove|flew|grew|threw|struck|shot|sought|"
+    "caught|taught|drew|hid|slid|swore|wore|woke|meant|dealt|built|lent|fought|withdrew|overthrew|"
+    "has|have|been"
+)
+_TENSE_CUES = re.compile(
+    rf"(?P<future>\b(?:{_FUTURE_CUE})\b)|(?P<past>\b(?:{_PAST_IRREGULAR}|[a-z]{{3,}}ed)\b)|(?P<present>\b(?:is|are|am)\b)",
+    re.I,
+)
+_NOT_PAST_ED = {"need", "indeed", "proceed", "succeed", "exceed", "hundred", "speed", "breed", "embed",
+                "sacred", "naked", "wicked", "kindred", "bed", "red", "shed", "feed", "seed", "based",
+                "alleged", "armed", "united", "related", "supposed", "concerned", "detailed", "limited",
+                "advanced", "experienced", "interested", "unprecedented", "unexpected", "unnamed"}
+_PASSIVE_BEFORE = re.compile(r"\b(?:be|being|is|are|am|to|will|would|could|can|may|might|should|must)\s+$", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
+_ABBREVIATION_BEFORE = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt|Maj|No|Inc|Corp|Co|Ltd|vs|Jr|Sr|Prof|Rev|Mt|Ft|[A-Z])|\b[a-z]\.[a-z])$"
+)
+
+
+class _Context:
+    """What the rules need to know about the text and the reference date."""
+
+    def __init__(self, text: str, reference: dt.date | dt.datetime | None) -> None:
+        self.text = text
+        self.ref: dt.date | None = None
+        self.ref_time: dt.datetime | None = None
+        if isinstance(reference, dt.datetime):
+            self.ref, self.ref_time = reference.date(), reference
+        elif isinstance(reference, dt.date):
+            self.ref = reference
+        self._sentence_starts = self._find_sentence_starts(text)
+
+    @staticmethod
+    def _find_sentence_starts(text: str) -> list[int]:
+        """Sentence starts from punctuation + capital or a line break, abbreviations aside."""
+        starts = [0]
+        for match in _SENTENCE_END.finditer(text):
+            if match.group().startswith(".") and _ABBREVIATION_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+                continue
+            starts.append(match.end())
+        return starts
+
+    def sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self._sentence_starts, start) - 1
+        first = self._sentence_starts[max(index, 0)]
+        after = bisect.bisect_right(self._sentence_starts, end)
+        last = self._sentence_starts[after] if after < len(self._sentence_starts) else len(self.text)
+        return first, last
+
+    def tense(self, start: int, end: int) -> str | None:
+        """'past', 'future' or 'present' from the cue word nearest the expression in its sentence."""
+        first, last = self.sentence_bounds(start, end)
+        best: tuple[int, str] | None = None
+        for match in _TENSE_CUES.finditer(self.text, first, last):
+            if start <= match.start() < end:
+                continue
+            kind = match.lastgroup or ""
+            if kind == "past" and not self._is_past_cue(match):
+                continue
+            distance = start - match.end() if match.end() <= start else match.start() - end
+            if best is None or distance < best[0]:
+                best = (distance, kind)
+        return best[1] if best else None
+
+    def _is_past_cue(self, match: re.Match[str]) -> bool:
+        word = match.group().lower()
+        if word in _NOT_PAST_ED:
+            return False
+        if word.endswith("ed") and _PASSIVE_BEFORE.search(self.text, max(0, match.start() - 12), match.start()):
+            return False
+        return True
+
+
+# ---------------------------------------------------------- regex components
+
+_REL = r"this|last|next|past|previous|coming|following|current|the\s+(?:past|last|next|previous|coming|following|current|latest|same|present)"
+_MODP = (
+    r"(?:(?P<mod>(?:the\s+)?(?:very\s+)?(?:early|earlier|mid|middle|late|later|beginning|start|end|close)"
+    r"(?:\s+(?:part\s+)?of)?)(?:\s+|\s*[-–‐‑]\s*))?"
+)
+_APPROXP = (
+    r"(?:(?P<approx>about|around|approximately|roughly|nearly|almost|some|more\s+than|less\s+than|over|"
+    r"at\s+least|up\s+to|under|fewer\s+than|no\s+more\s+than|at\s+most|just|only|barely)\s+)?"
+)
+_WD_OPT = rf"(?:(?P<wd>{lex.WEEKDAY_RX}),?\s+(?:the\s+)?)?"
+_YEAR_TAIL = rf"(?:(?:,\s*|\s+)(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d))?"
+_DAY = rf"(?P<day>{lex.DAY_RX})(?!\d)"
+
+_MOD_WORDS = {
+    "early": "START", "earlier": "START", "beginning": "START", "start": "START",
+    "mid": "MID", "middle": "MID", "late": "END", "later": "END", "end": "END", "close": "END",
+}
+_APPROX_WORDS = {
+    "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX", "some": "APPROX",
+    "nearly": "LESS_THAN", "almost": "LESS_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
+    "fewer than": "LESS_THAN", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
+    "at most": "EQUAL_OR_LESS", "more than": "MORE_THAN", "over": "MORE_THAN", "at least": "EQUAL_OR_MORE",
+    "just": None, "only": None, "barely": None,
+}
+
+
+def _modifier(match: re.Match[str]) -> str | None:
+    """The TimeML mod of a match's 'early/mid/late' or 'about/over' prefix."""
+    groups = match.groupdict()
+    if groups.get("mod"):
+        words = re.findall(r"[a-z]+", groups["mod"].lower())
+        for word in words:
+            if word in _MOD_WORDS:
+                return _MOD_WORDS[word]
+    if groups.get("approx"):
+        return _APPROX_WORDS.get(re.sub(r"\s+", " ", groups["approx"].lower()))
+    return None
+
+
+def _approx_words_only(match: re.Match[str]) -> bool:
+    """True when the only prefix is a hedge like "just"/"only" that TimeML leaves outside."""
+    approx = match.groupdict().get("approx")
+    return bool(approx) and approx.lower() in ("just", "only", "barely", "some", "over", "under")
+
+
+# ------------------------------------------------------------ anchoring rules
+
+
+def _unknown_value(precision: str) -> str:
+    """What TimeML writes for an underspecified value of a precision, e.g. 'XXXX-XX'."""
+    return {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX",
+            "quarter": "XXXX-QX", "season": "XXXX-XX", "decade": "XXX"}.get(precision, "XXXX")
+
+
+def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | None:
+    """The year of a month named without one, from tense: past -> latest not after the reference."""
+    if ctx.ref is None:
+        return None
+    ref, tense = ctx.ref, ctx.tense(start, end)
+    if tense == "future":
+        return ref.year if month >= ref.month else ref.year + 1
+    if tense == "past":
+        return ref.year if month <= ref.month else ref.year - 1
+    diff = month - ref.month
+    return ref.year - 1 if diff > 6 else ref.year + 1 if diff < -6 else ref.year
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year_for_day(ctx: _Context, month: int, day: int, start: int, end: int) -> int | None:
+    """The year of 'January 10' without a year: past -> not after the reference, future -> not before."""
+    if ctx.ref is None:
+        return None
+    ref, tense = ctx.ref, ctx.tense(start, end)
+    here = _safe_date(ref.year, month, day) or _safe_date(ref.year, month, 28)
+    assert here is not None
+    if tense == "future":
+        return ref.year if here >= ref else ref.year + 1
+    if tense == "past":
+        return ref.year if here <= ref else ref.year - 1
+    options = [ref.year - 1, ref.year, ref.year + 1]
+    return min(options, key=lambda y: abs(((_safe_date(y, month, min(day, 28))) - ref).days))
+
+
+def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -> dt.date | None:
+    """The day a weekday name refers to: 'last'/past tense -> before, 'next'/future -> after."""
+    if ctx.ref is None:
+        return None
+    ref = ctx.ref
+    back = (ref.isoweekday() - weekday) % 7
+    ahead = (weekday - ref.isoweekday()) % 7
+    if rel in ("last", "past", "previous"):
+        return ref - dt.timedelta(days=back or 7)
+    if rel in ("next", "coming", "following"):
+        return ref + dt.timedelta(days=ahead or 7)
+    tense = ctx.tense(start, end)
+    if tense == "future":
+        return ref + dt.timedelta(days=ahead)
+    if tense == "present" and ahead < back:
+        return ref + dt.timedelta(days=ahead)
+    return ref - dt.timedelta(days=back)
+
+
+def _rel_word(raw: str | None) -> str:
+    """'the past' -> 'past'; None -> ''."""
+    if not raw:
+        return ""
+    return raw.lower().split()[-1]
+
+
+def _rel_offset(rel: str) -> int | None:
+    return {"this": 0, "current": 0, "present": 0, "same": 0, "latest": -1, "last": -1, "past": -1,
+            "previous": -1, "next": 1, "coming": 1, "following": 1}.get(rel)
+
+
+# --------------------------------------------------------------------- rules
+
+Handler = Callable[[re.Match[str], _Context], "list[_Cand] | _Cand | None"]
+
+
+def _date_cand(match: re.Match[str], ctx: _Context, month: int, day: int | None, year: int | None,
+               start: int | None = None) -> _Cand | None:
+    """A DATE for month/day with or without year, resolved against the reference."""
+    start = match.start() if start is None else start
+    explicit = year is not None
+    if year is None:
+        year = (_year_for_day(ctx, month, day, start, match.end()) if day
+                else _year_for_month(ctx, month, start, match.end()))
+    if day is not None and year is not None and _safe_date(year, month, day) is None:
+        return None
+    if year is None:
+        value = f"XXXX-{month:02d}" + (f"-{day:02d}" if day else "")
+    else:
+        value = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+    return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), year is None,
+                 month=month, day=day, year_explicit=explicit)
+
+
+def _day_number(raw: str) -> int:
+    return int(re.match(r"\d+", raw).group())  # type: ignore[union-attr]
+
+
+def _on_month_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    day = _day_number(match["day"])
+    year = int(match["year"]) if match["year"] else None
+    return _date_cand(match, ctx, lex.month_number(match["month"]), day, year)
+
+
+def _on_month_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    return _date_cand(match, ctx, lex.month_number(match["month"]), None, int(match["year"]))
+
+
+def _on_numeric_date(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    year = int(match["year"])
+    if year < 100:
+        year += 1900 if year >= 50 else 2000
+    cand = _date_cand(match, ctx, int(match["month"]), int(match["day"]), year)
+    if cand and match.groupdict().get("hh"):
+        cand.type, cand.value = "TIME", f"{cand.value}T{match['hh']}:{match['mm']}"
+    return cand
+
+
+def _month_has_date_context(match: re.Match[str], ctx: _Context) -> bool:
+    """A bare month name is a date only after 'in/since/last...' or when it cannot be a name."""
+    if match["mod"] or match["rel"]:
+        return True
+    before = ctx.text[max(0, match.start() - 40):match.start()]
+    words = re.findall(r"[A-Za-z]+", before)
+    previous_word = words[-1].lower() if words and re.search(r"[A-Za-z]+[\s,]*$", before) else ""
+    if previous_word in lex.MONTH_CONTEXT_BEFORE:
+        return True
+    if previous_word in _RANGE_WORDS and _MONTH_ANYWHERE.search(before):
+        return True  # "from April to May"
+    if match["month"].rstrip(".").lower() in lex.AMBIGUOUS_MONTHS:
+        return False
+    after = ctx.text[match.end():match.end() + 2]
+    return not re.match(r"\s[A-Z]", after)  # "April Ryan", "June Carter" are names
+
+
+_RANGE_WORDS = {"to", "and", "or", "through", "until", "till"}
+_MONTH_ANYWHERE = re.compile(lex.MONTH_RX)
+
+
+def _on_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    if not _month_has_date_context(match, ctx):
+        return None
+    month = lex.month_number(match["month"])
+    rel = _rel_word(match["rel"])
+    if rel and ctx.ref is not None:
+        ref = ctx.ref
+        if rel in ("last", "past", "previous"):
+            year = ref.year if month < ref.month else ref.year - 1
+        elif rel in ("next", "coming", "following"):
+            year = ref.year if month > ref.month else ref.year + 1
+        else:
+            year = ref.year
+        cand = _date_cand(match, ctx, month, None, year)
+        if cand:
+            cand.year_explicit = False
+        return cand
+    return _date_cand(match, ctx, month, None, None)
+
+
+def _year_is_a_number(match: re.Match[str], ctx: _Context) -> bool:
+    """'$2014', 'Flight 1549', '2000 troops', '1,500': a count or a code, not a year."""
+    if lex.NOT_YEAR_FOLLOWERS.match(ctx.text, match.end()):
+        return True
+    if match["mod"] or match["approx"] or match["fiscal"]:
+        return False
+    before = ctx.text[max(0, match.start() - 12):match.start()]
+    return bool(lex.NOT_YEAR_PRECEDERS.search(before))
+
+
+def _on_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    if _year_is_a_number(match, ctx):
+        return None
+    start = match.start("year") if _approx_words_only(match) else match.start()
+    return _Cand(start, match.end(), "DATE", match["year"], _modifier(match), year_explicit=True)
+
+
+_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                 "seventies": 7, "eighties": 8, "nineties": 9}
+
+
+def _on_decade(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    if match["dec"]:
+        value = match["dec"][:3]
+    else:
+        tens = int(match["dec2"][0]) if match["dec2"] else _DECADE_WORDS[match["decw"].lower()]
+        ref_year = ctx.ref.year if ctx.ref else 2000
+        century = ref_year // 100 if tens * 10 <= ref_year % 100 else ref_year // 100 - 1
+        value = f"{century}{tens}"
+    return _Cand(match.start(), match.end(), "DATE", value, _modifier(match))
+
+
+def _on_century(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    raw = match["c"].lower()
+    number = lex.ORDINALS.get(raw) or int(re.match(r"\d+", raw).group())  # type: ignore[union-attr]
+    return _Cand(match.start(), match.end(), "DATE", f"{number - 1:02d}", _modifier(match))
+
+
+_SEASON_ORDER = ("SP", "SU", "FA", "WI")
+_SEASON_CONTEXT_BEFORE = re.compile(
+    r"\b(?:in|during|by|until|till|since|over|through|throughout|before|after|for|this|last|next|of|early|late|mid|that)\s+(?:the\s+)?$",
+    re.I,
+)
+
+
+def _season_index(year: int, code: str) -> int:
+    return year * 4 + _SEASON_ORDER.index(code)
+
+
+def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    code = lex.SEASONS[match["season"].lower()]
+    rel = _rel_word(match["rel"])
+    if match["year"]:
+        return _Cand(match.start(), match.end(), "DATE", f"{match['year']}-{code}", _modifier(match))
+    if not (rel or match["mod"]) and not _SEASON_CONTEXT_BEFORE.search(ctx.text, max(0, match.start() - 20), match.start()):
+        return None
+    if match["season"].lower() == "fall" and not rel and re.match(r"\s+of\b", ctx.text[match.end():]):
+        return None  # "the fall of Mosul"
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", f"XXXX-{code}", _modifier(match), True)
+    current = _season_index(*cal.season_of(ctx.ref))
+    same_code = [current + delta for delta in range(-4, 5) if (current + delta) % 4 == _SEASON_ORDER.index(code)]
+    if rel in ("last", "past", "previous"):
+        index = max(i for i in same_code if i < current)
+    elif rel in ("next", "coming", "following"):
+        index = min(i for i in same_code if i > current)
+    elif rel in ("this", "current"):
+        index = min(same_code, key=lambda i: (abs(i - current), i < current))
+    else:
+        future = ctx.tense(match.start(), match.end()) == "future"
+        index = min(i for i in same_code if i >= current) if future else max(i for i in same_code if i <= current)
+    return _Cand(match.start(), match.end(), "DATE", f"{index // 4}-{code}", _modifier(match))
+
+
+def _quarter_value(ctx: _Context, quarter: int, year: int | None, rel: str, start: int, end: int) -> tuple[str, bool]:
+    if year is not None:
+        return f"{year}-Q{quarter}", False
+    if ctx.ref is None:
+        return f"XXXX-Q{quarter}", True
+    ref_q = cal.quarter_of(ctx.ref)
+    if rel in ("next", "coming"):
+        return f"{ctx.ref.year if quarter >= ref_q else ctx.ref.year + 1}-Q{quarter}", False
+    return f"{ctx.ref.year if quarter <= ref_q else ctx.ref.year - 1}-Q{quarter}", False
+
+
+def _on_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    quarter = lex.ORDINALS[match["ord"].lower()]
+    raw_year = match["year1"] or match["year2"]
+    year = int(raw_year) if raw_year else None
+    if year is None and match["relyear"] and ctx.ref is not None:
+        year = ctx.ref.year + (_rel_offset(match["relyear"].lower()) or 0)
+    value, needs = _quarter_value(ctx, quarter, year, _rel_word(match["rel"]), match.start(), match.end())
+    return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), needs)
+
+
+def _on_half(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    half = 1 if match["ord"].lower() in ("first", "1st") else 2
+    if match["year"]:
+        year: int | None = int(match["year"])
+    elif ctx.ref is not None:
+        year = ctx.ref.year + (_rel_offset(match["rel"].lower()) or 0) if match["rel"] else ctx.ref.year
+    else:
+        year = None
+    value = f"{year}-H{half}" if year is not None else f"XXXX-H{half}"
+    return _Cand(match.start(), match.end(), "DATE", value, None, year is None)
+
+
+def _shift_value(ref: dt.date, unit: str, steps: int, ref_time: dt.datetime | None = None) -> str:
+    """The TimeML value of the unit containing ``ref`` moved by ``steps`` units."""
+    if unit in ("day", "night"):
+        return (ref + dt.timedelta(days=steps)).isoformat()
+    if unit in ("week", "fortnight"):
+        return cal.week_value(ref + dt.timedelta(weeks=steps * (2 if unit == "fortnight" else 1)))
+    if unit == "weekend":
+        return cal.week_value(ref + dt.timedelta(weeks=steps)) + "-WE"
+    if unit == "month":
+        year, month = cal.add_months(ref.year, ref.month, steps)
+        return f"{year:04d}-{month:02d}"
+    if unit == "quarter":
+        year, month = cal.add_months(ref.year, ref.month, 3 * steps)
+        return f"{year:04d}-Q{(month - 1) // 3 + 1}"
+    if unit == "year":
+        return f"{ref.year + steps:04d}"
+    if unit == "decade":
+        return f"{ref.year // 10 + steps:03d}"
+    if unit == "century":
+        return f"{ref.year // 100 + steps:02d}"
+    moment = ref_time or dt.datetime(ref.year, ref.month, ref.day, 12)
+    seconds = {"hour": 3600, "minute": 60, "second": 1}[unit]
+    moved = moment + dt.timedelta(seconds=seconds * steps)
+    return moved.strftime("%Y-%m-%dT%H:%M") if ref_time else ref.isoformat()
+
+
+_UNIT_PRECISION = {"day": "day", "night": "day", "week": "week", "fortnight": "week", "weekend": "week",
+                   "month": "month", "quarter": "quarter", "year": "year", "decade": "decade",
+                   "century": "year", "hour": "day", "minute": "day", "second": "day"}
+
+
+def _duration_value(number: float | None, unit: str) -> str:
+    """P3W, PT46M, P10Y for 'a decade', PXY for 'several years'."""
+    designator, multiplier, is_time = lex.UNITS[unit]
+    prefix = "PT" if is_time else "P"
+    if unit == "weekend":
+        designator, multiplier = "D", 2
+    if number is None:
+        if unit == "decade":
+            return "PXE"
+        if unit == "century":
+            return "PXC"
+        return f"{prefix}X{designator}"
+    amount = number * multiplier
+    text = str(int(amount)) if float(amount).is_integer() else f"{amount:g}"
+    return f"{prefix}{text}{designator}"
+
+
+_SET_BEFORE = re.compile(r"(?:\bonce|\btwice|\btimes|\bper|\d|\bmillion|\bbillion|%|\bpercent)\s*$", re.I)
+
+
+def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    unit = lex.unit_of(match["unit"])
+    raw_number = re.sub(r"\s+", " ", match["num"].lower())
+    if unit == "second" and raw_number in ("a", "an", "one"):
+        return None  # "a second attack"
+    if unit == "quarter" and re.search(r"-quarters\b", match.group(), re.I):
+        return None  # "three-quarters of its food" is a fraction
+    number: float | None
+    if re.fullmatch(r"\d+\.\d+", raw_number):
+        number = float(raw_number)
+    else:
+        number = lex.parse_number(raw_number)
+    if number is not None and number > 10000:
+        return None
+    tail = (match["tail"] or "").strip(" -").lower()
+    tail = re.sub(r"\s+", " ", tail)
+    modifier = _modifier(match)
+    start = match.start("num") if _approx_words_only(match) and not tail else match.start()
+    if tail in ("earlier", "before", "later") and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3]):
+        # "six months before fleeing": anchored to an event, not to the reference
+        return _Cand(start, match.start("tail"), "DURATION", _duration_value(number, unit), modifier)
+    if tail in ("ago", "earlier", "before", "from now", "hence"):
+        return _relative_date(match, ctx, unit, number, -1 if tail in ("ago", "earlier", "before") else 1, modifier)
+    if raw_number in ("a", "an") and not match["the"] and _SET_BEFORE.search(ctx.text, max(0, start - 12), start):
+        return _Cand(start, match.end(), "SET", _duration_value(1, unit))
+    return _Cand(start, match.end(), "DURATION", _duration_value(number, unit), modifier)
+
+
+def _relative_date(match: re.Match[str], ctx: _Context, unit: str, number: float | None, sign: int,
+                   modifier: str | None) -> _Cand:
+    """'two weeks ago' -> the week two weeks before the reference; 'several years ago' -> PAST_REF."""
+    if number is None or not float(number).is_integer():
+        value = "PAST_REF" if sign < 0 else "FUTURE_REF"
+        return _Cand(match.start(), match.end(), "DATE", value, modifier)
+    if ctx.ref is None:
+        precision = _UNIT_PRECISION[unit]
+        return _Cand(match.start(), match.end(), "DATE", _unknown_value(precision), modifier, True)
+    steps = int(number) * sign
+    value = _shift_value(ctx.ref, unit, steps, ctx.ref_time)
+    kind = "TIME" if "T" in value else "DATE"
+    return _Cand(match.start(), match.end(), kind, value, modifier)
+
+
+def _on_rel_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'last month', 'this week', 'next year', 'earlier this year', 'the past year' (a duration)."""
+    if match["unit"][0].isupper() and match["rel"][0].isupper():
+        return None  # a title: ABC's "This Week"
+    unit = lex.unit_of(match["unit"].split()[-1])
+    raw_rel = re.sub(r"\s+", " ", match["rel"].lower())
+    if raw_rel == "the" and unit != "weekend":
+        raw_rel = "this"  # "the end of the month"
+    if raw_rel == "the":
+        return _the_weekend(match, ctx)
+    rel = _rel_word(raw_rel)
+    modifier = _modifier(match)
+    if raw_rel in ("the past", "the last", "the next", "the coming") and not match["mod"]:
+        return _Cand(match.start(), match.end(), "DURATION", _duration_value(1, unit), modifier)
+    offset = _rel_offset(rel)
+    if offset is None:
+        return None
+    if unit == "quarter" and raw_rel == "the latest":
+        offset = -1
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", _unknown_value(_UNIT_PRECISION[unit]), modifier, True)
+    return _Cand(match.start(), match.end(), "DATE", _shift_value(ctx.ref, unit, offset), modifier)
+
+
+def _the_weekend(match: re.Match[str], ctx: _Context) -> _Cand:
+    """'over the weekend': the weekend just past in a past-tense report, else the next one."""
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", "XXXX-WXX-WE", _modifier(match), True)
+    future = ctx.tense(match.start(), match.end()) == "future"
+    weekday = ctx.ref.isoweekday()
+    if future:
+        day = ctx.ref if weekday >= 6 else ctx.ref + dt.timedelta(days=6 - weekday)
+    else:
+        day = ctx.ref if weekday >= 6 else ctx.ref - dt.timedelta(days=weekday + 1)
+    return _Cand(match.start(), match.end(), "DATE", cal.week_value(day) + "-WE", _modifier(match))
+
+
+def _on_year_end(match: re.Match[str], ctx: _Context) -> _Cand:
+    """'by year-end': the end of this year, or of last year in a past-tense sentence."""
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", "XXXX-12-31", _modifier(match), True)
+    past = ctx.tense(match.start(), match.end()) == "past"
+    return _Cand(match.start(), match.end(), "DATE", f"{ctx.ref.year - past}-12-31", _modifier(match))
+
+
+def _on_spelled_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'nineteen ninety-six', 'the year two thousand' (broadcast transcripts spell years out)."""
+    words = re.split(r"[\s-]+", match["spelled"].lower())
+    if words[:2] == ["two", "thousand"]:
+        rest = [w for w in words[2:] if w != "and"]
+        year = 2000 + (lex.parse_number(" ".join(rest)) or 0 if rest else 0)
+    else:
+        century = lex.NUMBER_WORDS[words[0]]
+        rest = lex.parse_number(" ".join(words[1:]))
+        if rest is None or rest >= 100:
+            return None
+        year = century * 100 + rest
+    return _Cand(match.start(), match.end(), "DATE", f"{year:04d}", _modifier(match), year_explicit=True)
+
+
+def _on_the_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'the quarter', 'the latest quarter': in a past-tense report, the last completed quarter."""
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", "XXXX-QX", None, True)
+    past = ctx.tense(match.start(), match.end()) in ("past", None)
+    return _Cand(match.start(), match.end(), "DATE", _shift_value(ctx.ref, "quarter", -1 if past else 0))
+
+
+def _part_code(word: str | None) -> str | None:
+    return lex.PARTS_OF_DAY.get(word.lower()) if word else None
+
+
+def _on_weekday(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    following = re.match(r"\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)", ctx.text[match.end():match.end() + 30])
+    if following and not match["part"]:
+        words = following.group(1).lower()
+        if words in lex.WEEKDAY_NAME_FOLLOWERS or words.split()[0] in lex.WEEKDAY_NAME_FOLLOWERS:
+            return None
+    weekday = lex.weekday_number(match["wd"])
+    day = _weekday_date(ctx, weekday, _rel_word(match["rel"]), match.start(), match.end())
+    part = _part_code(match["part"])
+    if day is None:
+        value, needs = f"XXXX-WXX-{weekday}", True
+    else:
+        value, needs = day.isoformat(), False
+    if part:
+        return _Cand(match.start(), match.end(), "TIME", f"{value}T{part}", _modifier(match), needs)
+    return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), needs)
+
+
+_DAY_WORD_OFFSETS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
+                     "the day before yesterday": -2, "the day after tomorrow": 2}
+
+
+def _on_day_word(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    word = re.sub(r"\s+", " ", match["w"].lower())
+    part = "NI" if word == "tonight" else _part_code(match["part"])
+    if ctx.ref is None:
+        value, needs = "XXXX-XX-XX", True
+    else:
+        value, needs = (ctx.ref + dt.timedelta(days=_DAY_WORD_OFFSETS[word])).isoformat(), False
+    if part:
+        return _Cand(match.start(), match.end(), "TIME", f"{value}T{part}", _modifier(match), needs)
+    return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), needs)
+
+
+def _on_part_of_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'this morning', 'last night', 'overnight': a part of the reference day (or the one before)."""
+    anchor = (match["anchor"] or "").lower()
+    word = match["part"].lower()
+    if not anchor and word != "overnight" and not match["mod"]:
+        return None
+    offset = -1 if anchor in ("last", "yesterday") or word == "overnight" else 1 if anchor == "tomorrow" else 0
+    part = lex.PARTS_OF_DAY[word]
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "TIME", f"XXXX-XX-XXT{part}", _modifier(match), True)
+    day = ctx.ref + dt.timedelta(days=offset)
+    return _Cand(match.start(), match.end(), "TIME", f"{day.isoformat()}T{part}", _modifier(match))
+
+
+_REF_WORDS = {
+    "now": "PRESENT_REF", "right now": "PRESENT_REF", "currently": "PRESENT_REF", "nowadays": "PRESENT_REF",
+    "at present": "PRESENT_REF", "presently": "PRESENT_REF", "the present": "PRESENT_REF",
+    "these days": "PRESENT_REF", "the present day": "PRESENT_REF", "the moment": "PRESENT_REF",
+    "recently": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF",
+    "formerly": "PAST_REF", "recent days": "PAST_REF", "recent weeks": "PAST_REF",
+    "recent months": "PAST_REF", "recent years": "PAST_REF", "recent times": "PAST_REF",
+    "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the distant future": "FUTURE_REF",
+    "the near term": "FUTURE_REF", "the long term": "FUTURE_REF", "the coming days": "FUTURE_REF",
+    "the coming weeks": "FUTURE_REF", "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
+    "coming days": "FUTURE_REF", "coming weeks": "FUTURE_REF", "coming months": "FUTURE_REF",
+    "coming years": "FUTURE_REF", "recent quarters": "PAST_REF", "past years": "PAST_REF",
+    "past months": "PAST_REF", "past decades": "PAST_REF", "the short term": "FUTURE_REF",
+}
+
+
+def _on_ref_word(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    key = re.sub(r"\s+", " ", match.group().lower())
+    if key == "the moment" and not re.search(r"\bat\s+$", ctx.text[max(0, match.start() - 4):match.start()], re.I):
+        return None
+    return _Cand(match.start(), match.end(), "DATE", _REF_WORDS[key], priority=-1)
+
+
+_TIME_SUFFIX = re.compile(r"a\.?m\.?|p\.?m\.?|o'clock|o’clock", re.I)
+
+
+def _on_clock(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    ampm = (match["ampm"] or "").lower().replace(".", "")
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    elif ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23:
+        return None
+    part = f"T{hour:02d}:{minute:02d}"
+    return _time_cand(match, ctx, part)
+
+
+def _on_named_time(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    word = match["named"].lower()
+    part = "T24:00" if word == "midnight" else "T12:00"
+    return _time_cand(match, ctx, part)
+
+
+def _time_cand(match: re.Match[str], ctx: _Context, part: str) -> _Cand:
+    """A clock time is on the reference day until a neighbouring date says otherwise."""
+    modifier = _modifier(match)
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "TIME", f"XXXX-XX-XX{part}", modifier, True, time_of_day=part)
+    return _Cand(match.start(), match.end(), "TIME", f"{ctx.ref.isoformat()}{part}", modifier, time_of_day=part)
+
+
+def _on_set(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    what = match["what"]
+    lowered = what.lower().rstrip(".")
+    if lowered in lex.WEEKDAYS:
+        value = f"XXXX-WXX-{lex.weekday_number(what)}"
+    elif lowered in lex.MONTHS:
+        value = f"XXXX-{lex.month_number(what):02d}"
+    elif lowered in lex.SEASONS:
+        value = f"XXXX-{lex.SEASONS[lowered]}"
+    elif lowered in ("morning", "afternoon", "evening", "night"):
+        value = f"XXXX-XX-XXT{lex.PARTS_OF_DAY[lowered]}"
+    else:
+        value = _duration_value(2 if match["other"] else 1, lowered)
+    return _Cand(match.start(), match.end(), "SET", value)
+
+
+def _on_weekday_plural(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    part = _part_code(match["part"])
+    value = f"XXXX-WXX-{lex.weekday_number(match['wds'])}" + (f"T{part}" if part else "")
+    return _Cand(match.start(), match.end(), "SET", value)
+
+
+_ADVERB_SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y",
+                "hourly": "PT1H", "nightly": "P1D"}
+
+
+def _on_set_adverb(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    return _Cand(match.start(), match.end(), "SET", _ADVERB_SETS[match.group().lower()])
+
+
+def _on_vague_plural(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    unit = lex.unit_of(match["unit"])
+    return _Cand(match.start("unit"), match.end("unit"), "DURATION", _duration_value(None, unit))
+
+
+def _on_day_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'on the 10th': a day of the reference month (the month before if still to come)."""
+    day = _day_number(match["day"])
+    if not 1 <= day <= 31:
+        return None
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", f"XXXX-XX-{day:02d}", None, True, day=day)
+    year, month = ctx.ref.year, ctx.ref.month
+    future = ctx.tense(match.start(), match.end()) == "future"
+    if not future and day > ctx.ref.day:
+        year, month = cal.add_months(year, month, -1)
+    elif future and day < ctx.ref.day:
+        year, month = cal.add_months(year, month, 1)
+    if _safe_date(year, month, day) is None:
+        return None
+    return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-{month:02d}-{day:02d}", None, day=day)
+
+
+# ------------------------------------------------------------------ the rules
+
+_ORD_Q = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)"
+_RULES: list[tuple[str, Handler, int]] = [
+    # dates with a day
+    (rf"{_WD_OPT}(?P<month>{lex.MONTH_RX})\s+{_DAY}(?:st|nd|rd|th)?\b{_YEAR_TAIL}", _on_month_day, 3),
+    (rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
+    (r"(?<![\d/.-])(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])", _on_numeric_date, 4),
+    (r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
+    (r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
+    # months, years, decades, seasons
+    (rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d)\b", _on_month_year, 3),
+    (rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
+    (rf"{_APPROXP}{_MODP}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?<![\d,.$£€])(?P<year>{lex.YEAR_RX})(?![\d])(?!,\d)(?!\.\d)(?!-(?:year|month|day|week|minute|hour))", _on_year, 1),
+    (rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
+    (rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
+    (rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?!\d))?\b", _on_season, 1),
+    (rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
+    (rf"(?:the\s+)?(?P<ord>first|second|1st|2nd)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
+    (r"the\s+(?:latest|same|year-ago|year-earlier)?\s*quarter\b", _on_the_quarter, 0),
+    # relative
+    (rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
+    (r"(?P<rel>the)\s+(?P<unit>weekend)\b", _on_rel_unit, 1),
+    (r"(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+(?P<rel>the)\s+(?P<unit>week|month|year)\b", _on_rel_unit, 2),
+    (rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
+    (r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
+    (rf"{_MODP}(?:(?P<rel>this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
+    (rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
+    (rf"{_MODP}(?:(?P<anchor>this|last|tomorrow|yesterday)\s+)?(?P<part>morning|afternoon|evening|night|overnight)\b", _on_part_of_day, 0),
+    (r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days|the\s+moment"
+     r"|recently|lately|the\s+past|previously|formerly|recent\s+(?:days|weeks|months|years|times|quarters)"
+     r"|past\s+(?:years|months|decades)|the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|long|short)\s+term"
+     r"|(?:the\s+)?coming\s+(?:days|weeks|months|years))\b", _on_ref_word, 0),
+    # durations
+    (rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
+    (rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
+    (rf"\b(?P<unit>years|months|weeks|days|decades|hours)-long\b", _on_vague_plural, 0),
+    # sets
+    (rf"\b(?:every|each|per)\s+(?P<other>other\s+)?(?P<what>{lex.WEEKDAY_RX}|{lex.MONTH_RX}|day|week|month|year|quarter|hour|minute|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn)\b", _on_set, 2),
+    (rf"(?P<wds>{lex.WEEKDAYS_PLURAL_RX})(?:\s+(?P<part>mornings|afternoons|evenings|nights))?\b", _on_weekday_plural, 1),
+    (r"(?-i:\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b)", _on_set_adverb, 0),
+    # clock times
+    (rf"{_APPROXP}(?<![\d:.,$])(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b|o['’]clock)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|ET|local\s+time)\b)?", _on_clock, 2),
+    (rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time)\b)?(?P<ampm>)", _on_clock, 1),
+    (rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
+]
+_COMPILED = [(re.compile(r"(?<!\w)" + pattern, re.I), handler, priority) for pattern, handler, priority in _RULES]
+
+
+# ---------------------------------------------------------- choosing and merging
+
+
+#: Every rule's match contains one of these words: the rules only run in windows around them.
+_TRIGGER = re.compile(
+    rf"\d|{lex.MONTH_RX}|{lex.WEEKDAY_RX}|(?i:\b(?:{lex.UNIT_RX}|today|tonight|yesterday|tomorrow|now|currently"
+    r"|nowadays|present|presently|moment|recently|lately|past|previously|formerly|recent|future|term|coming"
+    r"|spring|summer|fall|autumn|winter|morning|afternoon|evening|night|overnight|noon|midday|midnight"
+    r"|daily|weekly|monthly|annually|yearly|hourly|nightly|nineteen|eighteen|twenty|thousand|\w+ties|year-end)\b)"
+)
+_WINDOW_BEFORE, _WINDOW_AFTER = 48, 48
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Merged stretches of text around trigger words; most of a news text holds no date.
+
+    Scanning only these is what keeps the tagger several times faster than
+    search_dates: each rule's regex costs time at every position it is tried.
+    """
+    windows: list[tuple[int, int]] = []
+    for match in _TRIGGER.finditer(text):
+        start, end = max(0, match.start() - _WINDOW_BEFORE), min(len(text), match.end() + _WINDOW_AFTER)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
+
+
+def _find_candidates(ctx: _Context) -> list[_Cand]:
+    found: list[_Cand] = []
+    windows = _windows(ctx.text)
+    for rx, handler, priority in _COMPILED:
+        for window_start, window_end in windows:
+            for match in rx.finditer(ctx.text, window_start, window_end):
+                if match.end() == match.start():
+                    continue
+                for cand in _as_list(handler(match, ctx)):
+                    if cand.end > cand.start:
+                        found.append(replace(cand, priority=cand.priority + priority))
+    return found
+
+
+def _as_list(result: list[_Cand] | _Cand | None) -> Iterable[_Cand]:
+    if result is None:
+        return ()
+    return result if isinstance(result, list) else (result,)
+
+
+def _choose(candidates: list[_Cand]) -> list[_Cand]:
+    """Non-overlapping candidates, longest first (then the more specific rule)."""
+    ranked = sorted(candidates, key=lambda c: (-(c.end - c.start), -c.priority, c.start))
+    taken: list[_Cand] = []
+    for cand in ranked:
+        if all(cand.end <= other.start or cand.start >= other.end for other in taken):
+            taken.append(cand)
+    return sorted(taken, key=lambda c: c.start)
+
+
+_DATE_TIME_GLUE = re.compile(r"[ \t]*(?:,[ \t]*)?(?:(?:at|on)[ \t]+)?(?:,[ \t]*)?")
+_RANGE_GLUE = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru|and)\s*", re.I)
+_DAY_VALUE = re.compile(r"(\d{4}|XXXX)-(\d\d|XX)-(\d\d|XX)")
+
+
+def _merge_date_and_time(cands: list[_Cand], text: str) -> list[_Cand]:
+    """'February 8, 2019 at 1:06 pm' and '10 p.m. Wednesday' become one TIME."""
+    merged: list[_Cand] = []
+    for cand in cands:
+        previous = merged[-1] if merged else None
+        if previous is not None and _DATE_TIME_GLUE.fullmatch(text, previous.end, cand.start):
+            combined = _combine_date_time(previous, cand)
+            if combined is not None:
+                merged[-1] = combined
+                continue
+        merged.append(cand)
+    return merged
+
+
+def _combine_date_time(first: _Cand, second: _Cand) -> _Cand | None:
+    if first.month is not None and not first.year_explicit and second.type == "DATE" and re.fullmatch(r"\d{4}", second.value):
+        return _with_year(first, second)
+    part = re.fullmatch(r"(?:\d{4}|XXXX)-\d\d-\d\d(T(?:MO|AF|EV|NI))", first.value) if first.type == "TIME" else None
+    if part and second.type == "DATE" and _DAY_VALUE.fullmatch(second.value):
+        return _Cand(first.start, second.end, "TIME", second.value + part.group(1), first.modifier, second.needs_reference)
+    date, clock = (first, second) if second.time_of_day else (second, first)
+    if not clock.time_of_day or date.time_of_day or date.type != "DATE" or not _DAY_VALUE.fullmatch(date.value):
+        return None
+    value = date.value + clock.time_of_day
+    return _Cand(first.start, second.end, "TIME", value, clock.modifier or date.modifier,
+                 date.needs_reference, month=date.month, day=date.day, year_explicit=date.year_explicit)
+
+
+def _with_year(first: _Cand, year_span: _Cand) -> _Cand:
+    """'July last year', 'January nineteen ninety-seven': the month takes the year that follows it."""
+    value = f"{year_span.value}-{first.month:02d}" + (f"-{first.day:02d}" if first.day else "")
+    return _Cand(first.start, year_span.end, "DATE", value, first.modifier, False, month=first.month,
+                 day=first.day, year_explicit=True)
+
+
+def _propagate_range_years(cands: list[_Cand], text: str) -> None:
+    """'from January to March 2011': the first end takes its year from the second."""
+    for first, second in zip(cands, cands[1:]):
+        if first.year_explicit or first.month is None or not second.year_explicit:
+            continue
+        if not _RANGE_GLUE.fullmatch(text, first.end, second.start):
+            continue
+        year = int(second.value[:4])
+        if second.month is not None and first.month > second.month:
+            year -= 1
+        tail = first.value[7:]
+        first.value = f"{year:04d}-{first.month:02d}{tail}"
+        first.needs_reference = False
+
+
+# ------------------------------------------------------------------ finishing
+
+
+def _to_span(cand: _Cand, text: str) -> TimeSpan:
+    """Attach the interval the value covers (narrowed or widened by its modifier)."""
+    earliest = latest = None
+    precision: str | None = None
+    if cand.type in ("DATE", "TIME") and "X" not in cand.value:
+        interval = cal.interval_of(cand.value)
+        if interval is not None:
+            interval = cal.apply_modifier(interval, cand.modifier)
+            earliest, latest, precision = interval.earliest, interval.latest, interval.precision
+    return TimeSpan(
+        text=text[cand.start:cand.end], start=cand.start, end=cand.end, type=cand.type, value=cand.value,
+        earliest=earliest, latest=latest, precision=precision, needs_reference=cand.needs_reference,
+        modifier=cand.modifier,
+    )
+
+
+def _anchor_ref_values(span: TimeSpan, ctx: _Context) -> TimeSpan:
+    """PRESENT_REF ("now") covers the reference day when there is one."""
+    if span.value == "PRESENT_REF" and ctx.ref is not None:
+        return replace(span, earliest=ctx.ref, latest=ctx.ref, precision="day")
+    return span
+
+
+def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list[TimeSpan]:
+    """Every temporal expression in ``text``, normalised against ``reference`` (the publication date).
+
+    Spans are sorted by start and never overlap; offsets are Python string indices.
+    Without a reference, absolute expressions still normalise and underspecified
+    ones keep what is known ("XXXX-09") with ``needs_reference=True``.
+    """
+    if not text:
+        return []
+    ctx = _Context(text, reference)
+    chosen = _choose(_find_candidates(ctx))
+    chosen = _merge_date_and_time(chosen, text)
+    _propagate_range_years(chosen, text)
+    return [_anchor_ref_values(_to_span(cand, text), ctx) for cand in chosen]

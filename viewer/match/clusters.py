@@ -1,0 +1,252 @@
+"""Matching event mentions across (and within) articles into clusters.
+
+Two mentions are one happening when they name the same kind of happening
+(paraphrases share a class: "coup attempt", "clash", "firefight") and either
+share a specific actor at a plausible distance in time (sources may then
+disagree on date or place: that is what we want to show), or, without a
+shared actor, agree on both time and place.  Two happenings of one kind with
+no shared actor and incompatible time/place stay apart.
+
+Scale: candidate pairs come from blocks (class family x actor, x place,
+x month); large blocks are compared in a sorted window only, so the work
+grows about linearly with the number of mentions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from viewer.conflicts.detect import name_key, places_compatible
+from viewer.extract._event_lexicon import EVENT_NOUNS, class_family, trigger_class
+from viewer.extract.events import actor_key
+from viewer.model import Correction, Event, EventCluster
+
+#: With a shared actor, mentions further apart than this are different happenings.
+MAX_ACTOR_GAP_DAYS = 200.0
+#: Without a shared actor, dates must agree to within this many days.
+MAX_ANON_GAP_DAYS = 2.0
+#: Blocks bigger than this are compared in a sliding window over time order.
+BLOCK_LIMIT = 60
+WINDOW = 30
+
+
+@dataclass(frozen=True)
+class _Mention:
+    """What matching needs to know about one event mention."""
+
+    n: int
+    event: Event
+    cls: str
+    family: str
+    actors: frozenset[str]
+    bounds: tuple[float, float] | None
+    place_key: str | None
+
+    @property
+    def sort_time(self) -> float:
+        return self.bounds[0] if self.bounds else float("inf")
+
+
+def _mention(n: int, event: Event) -> _Mention:
+    cls = trigger_class(event.trigger)
+    bounds = event.when.bounds_days() if event.when is not None else None
+    return _Mention(n, event, cls, class_family(cls), frozenset(actor_key(a) for a in event.who),
+                    bounds, name_key(event.where.name) if event.where is not None else None)
+
+
+def _time_gap(a: _Mention, b: _Mention) -> float | None:
+    if a.bounds is None or b.bounds is None:
+        return None
+    if a.bounds[0] < b.bounds[1] and b.bounds[0] < a.bounds[1]:
+        return 0.0
+    return b.bounds[0] - a.bounds[1] if a.bounds[1] <= b.bounds[0] else a.bounds[0] - b.bounds[1]
+
+
+def _narrow(m: _Mention) -> bool:
+    return m.bounds is not None and m.bounds[1] - m.bounds[0] <= 31
+
+
+def pair_score(a: _Mention, b: _Mention) -> float | None:
+    """How sure we are that two mentions are one happening (None: they are not)."""
+    if a.family != b.family:
+        return None
+    gap = _time_gap(a, b)
+    same_class = a.cls == b.cls
+    text = fuzz.token_set_ratio(a.event.what, b.event.what) / 100.0
+    shared = a.actors & b.actors
+    if shared:
+        if gap is not None and gap > MAX_ACTOR_GAP_DAYS:
+            return None
+        return 2.0 + len(shared) * 0.5 + (0.5 if same_class else 0.0) + text \
+            + (0.5 if gap == 0.0 else 0.0) + (0.5 if places_compatible(a.event.where, b.event.where) else 0.0)
+    place_ok = places_compatible(a.event.where, b.event.where)
+    if place_ok is False or (gap is not None and gap > MAX_ANON_GAP_DAYS):
+        return None
+    if a.actors and b.actors:
+        return None  # each names its own actors, and they differ
+    if gap is not None and place_ok:
+        return 1.0 + text + (0.5 if same_class else 0.0)
+    if gap is not None and _narrow(a) and _narrow(b) and same_class and text >= 0.5:
+        return 0.5 + text
+    if place_ok and gap is None and same_class and text >= 0.7:
+        return 0.5 + text
+    return None
+
+
+def _cannot_link(a: _Mention, b: _Mention) -> bool:
+    """Pairs that must never end in one cluster, whatever chain joins them."""
+    gap = _time_gap(a, b)
+    if gap is not None and gap > MAX_ACTOR_GAP_DAYS:
+        return True
+    if not (a.actors & b.actors):
+        if gap is not None and gap > MAX_ANON_GAP_DAYS:
+            return True
+        if places_compatible(a.event.where, b.event.where) is False and a.actors and b.actors:
+            return True
+    return False
+
+
+# ------------------------------------------------------------------- blocking
+
+
+def _block_keys(m: _Mention) -> list[tuple]:
+    keys: list[tuple] = [("actor", m.family, actor) for actor in m.actors]
+    if m.place_key:
+        keys.append(("place", m.family, m.place_key))
+    if _narrow(m):
+        month = int(m.bounds[0] // 30)  # type: ignore[index]
+        keys.append(("time", m.family, month))
+        keys.append(("time", m.family, month + 1))
+    if not keys:
+        keys.append(("class", m.family))
+    return keys
+
+
+def candidate_pairs(mentions: list[_Mention]) -> set[tuple[int, int]]:
+    """Pairs worth scoring: those sharing a block, windowed in big blocks."""
+    blocks: dict[tuple, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        for key in _block_keys(m):
+            blocks[key].append(m)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        if len(members) <= BLOCK_LIMIT:
+            for i, a in enumerate(members):
+                for b in members[i + 1:]:
+                    pairs.add((min(a.n, b.n), max(a.n, b.n)))
+            continue
+        ordered = sorted(members, key=lambda m: (m.sort_time, m.n))
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:i + 1 + WINDOW]:
+                pairs.add((min(a.n, b.n), max(a.n, b.n)))
+    return pairs
+
+
+# ------------------------------------------------------------------ clustering
+
+
+class _Groups:
+    """Union-find that keeps each group's members, to check cannot-links on merge."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members.pop(rb))
+
+
+def _group_mentions(mentions: list[_Mention]) -> _Groups:
+    scored = []
+    for i, j in candidate_pairs(mentions):
+        score = pair_score(mentions[i], mentions[j])
+        if score is not None:
+            scored.append((-score, i, j))
+    scored.sort()
+    groups = _Groups(len(mentions))
+    for _, i, j in scored:
+        ri, rj = groups.find(i), groups.find(j)
+        if ri == rj:
+            continue
+        if any(_cannot_link(mentions[x], mentions[y])
+               for x in groups.members[ri] for y in groups.members[rj]):
+            continue
+        groups.union(ri, rj)
+    return groups
+
+
+def _apply_corrections(sets: list[set[str]], corrections: list[Correction]) -> list[set[str]]:
+    """Splits take ids out into a cluster of their own; merges join the ids' clusters."""
+    for correction in corrections:
+        ids = set(correction.payload.get("event_ids") or [])
+        if not ids or correction.kind not in ("merge", "split"):
+            continue
+        known = set().union(*sets) if sets else set()
+        ids &= known
+        if not ids:
+            continue
+        if correction.kind == "split":
+            sets = [s - ids for s in sets if s - ids] + [ids]
+        else:
+            joined = set().union(*(s for s in sets if s & ids))
+            sets = [s for s in sets if not s & ids] + [joined]
+    return sets
+
+
+def cluster_id_for(event_ids) -> str:
+    """Stable id from the smallest member event id."""
+    return "c-" + hashlib.sha1(min(event_ids).encode("utf-8")).hexdigest()[:12]
+
+
+def cluster_label(events: list[Event]) -> str:
+    """A readable phrase for the cluster: a nominal mention naming its actors, if any."""
+    classes = [trigger_class(e.trigger) for e in events]
+    main = max(set(classes), key=lambda c: (classes.count(c), c))
+
+    def quality(e: Event) -> tuple:
+        mentions_actor = any(a.split()[-1] in e.what for a in e.who)
+        canonical = e.trigger == main or e.trigger.startswith(main)
+        return (trigger_class(e.trigger) == main, canonical, mentions_actor, e.trigger in EVENT_NOUNS,
+                " against " in e.what or " on " in e.what, -abs(len(e.what) - 40), e.id)
+
+    best = max(events, key=quality)
+    return best.what or best.trigger
+
+
+def cluster_events(events: list[Event], corrections: list[Correction] | None = None) -> list[EventCluster]:
+    """Group mentions of the same happening; every event ends in exactly one cluster."""
+    mentions = [_mention(n, e) for n, e in enumerate(events)]
+    groups = _group_mentions(mentions)
+    sets = [{events[i].id for i in members} for members in groups.members.values()]
+    sets = _apply_corrections(sets, corrections or [])
+    by_id = {e.id: e for e in events}
+    clusters = []
+    for ids in sets:
+        members = sorted(ids)
+        member_events = [by_id[i] for i in members]
+        clusters.append(EventCluster(
+            id=cluster_id_for(members),
+            label=cluster_label(member_events),
+            event_ids=members,
+            article_ids=sorted({e.article_id for e in member_events}),
+        ))
+    clusters.sort(key=lambda c: c.id)
+    return clusters

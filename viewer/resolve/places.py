@@ -1,0 +1,397 @@
+"""Place resolution: each mention -> one place (or an honest "unresolved").
+
+Toponym resolution here is a small scoring model over gazetteer candidates,
+in the spirit of CLAVIN / the Edinburgh Geoparser: a prior (population,
+feature kind, how well the name matched) plus document context (the
+countries and regions the article talks about, places in the same sentence,
+explicit containment "Hajin in Deir ez-Zor province").  Context is what keeps
+"Alexandria" in Louisiana in a Louisiana paper and "Hajin" in Syria.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from viewer.extract.places import PLACE_LABELS, Mention, recognise
+from viewer.model import Place
+from viewer.resolve._geo_text import place_key
+from viewer.resolve.gazetteer import Candidate, Gazetteer, haversine_km
+
+if TYPE_CHECKING:  # pragma: no cover
+    from viewer.resolve.online import OnlineGeocoder
+
+__all__ = ["PlaceFinder", "place_key"]
+
+# Priors, in "log10 population" units so that towns and areas compare.
+CONTINENT_PRIOR = 9.0
+COUNTRY_PRIOR = 9.0
+ADM1_PRIOR = 6.3
+ADM2_PRIOR = 4.6
+CAPITAL_BONUS = 0.7
+MATCH_PENALTY = {"exact": 0.0, "key": -0.3, "phonetic": -2.0, "fuzzy": -2.5}
+REGION_CUE_BONUS = 2.5
+COUNTRY_CONTEXT = 3.0
+ADMIN1_CONTEXT = 2.2
+ADMIN2_CONTEXT = 2.0
+CONTAINER_FIT = 6.0
+NEARBY_BONUS = 1.2
+OTHER_CONTINENT = -3.0
+MIN_CONTEXT_FOR_VARIANT = 0.3  # a spelling variant is accepted only in a country the article is about
+
+# Uncertainty radii (km) by how the text qualifies the place.
+NEAR_RADIUS = 15.0
+OUTSIDE_RADIUS = 10.0
+DIRECTION_OFFSET = 15.0
+_BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225,
+             "west": 270, "northwest": 315}
+
+
+@dataclass
+class _Slot:
+    """One mention while it is being resolved."""
+
+    mention: Mention
+    candidates: list[Candidate]
+    fixed: Place | None = None  # user pin or nationality: no choice to make
+    best: Candidate | None = None
+    scores: dict[int, float] = field(default_factory=dict)
+
+
+class PlaceFinder:
+    """Recognise and resolve every place mention of a document."""
+
+    def __init__(
+        self,
+        gazetteer: Gazetteer | None = None,
+        user_places: dict[str, tuple[float, float]] | None = None,
+        online: "OnlineGeocoder | None" = None,
+        nationalities: bool = True,
+    ):
+        self.gazetteer = gazetteer or Gazetteer.open_default()
+        self.user_places = {place_key(k): v for k, v in (user_places or {}).items()}
+        self.online = online
+        self.nationalities = nationalities
+        self._lookups: dict[str, list[Candidate]] = {}
+
+    # -- public
+
+    def find(self, doc) -> list[Place]:
+        """Every place mention of ``doc`` (offsets in ``doc.text``), resolved or not."""
+        mentions = recognise(doc, is_known=self._is_known)
+        slots = [s for m in mentions if (s := self._slot(m)) is not None]
+        self._choose(slots)
+        return [self._place(s, slots) for s in slots]
+
+    def find_text(self, text: str, nlp) -> list[Place]:
+        return self.find(nlp(text))
+
+    # -- candidates
+
+    def _candidates(self, name: str) -> list[Candidate]:
+        found = self._lookups.get(name)
+        if found is None:
+            if len(self._lookups) > 50000:
+                self._lookups.clear()
+            found = self._lookups[name] = self.gazetteer.lookup(name)
+        return found
+
+    def _is_known(self, name: str) -> bool:
+        return any(c.match in ("exact", "key") for c in self._candidates(name))
+
+    def _slot(self, m: Mention) -> _Slot | None:
+        key = place_key(m.text)
+        if key in self.user_places:
+            lat, lon = self.user_places[key]
+            return _Slot(m, [], fixed=self._pinned(m, lat, lon))
+        if m.label == "NORP":
+            country = self.gazetteer.country_by_demonym(m.text) if self.nationalities else None
+            if country is None:
+                return None  # "Kurdish", "Islamic", "Shia": peoples and creeds, not places
+            return _Slot(m, [country.place])
+        return _Slot(m, self._candidates(m.text))
+
+    # -- choosing
+
+    def _choose(self, slots: list[_Slot]) -> None:
+        """Prior first, then twice with the document's context (each pass sharpens the next)."""
+        for slot in slots:
+            slot.best = max(slot.candidates, key=_prior, default=None) if slot.candidates else None
+        for _ in range(2):
+            context = _Context.of(slots, self.gazetteer)
+            for i, slot in enumerate(slots):
+                if slot.fixed is None and slot.candidates:
+                    slot.scores = {c.geonameid: self._score(c, i, slot, slots, context) for c in slot.candidates}
+                    best = max(slot.candidates, key=lambda c: slot.scores[c.geonameid])
+                    slot.best = _prefer_town_over_its_region(best, slot) if self._acceptable(best, context) else None
+
+    def _score(self, c: Candidate, i: int, slot: _Slot, slots: list[_Slot], ctx: "_Context") -> float:
+        m = slot.mention
+        score = _prior(c)
+        if m.region_cue and c.feature_code in ("ADM1", "ADM2"):
+            score += REGION_CUE_BONUS
+        if c.country:
+            score += COUNTRY_CONTEXT * ctx.country_share(c.country, exclude=slot)
+            continent = ctx.continent_of(c.country)
+            if ctx.main_continent and continent and continent != ctx.main_continent and c.feature_code != "PCLI":
+                score += OTHER_CONTINENT
+        if c.admin1 and c.feature_code != "ADM1":
+            score += ADMIN1_CONTEXT * ctx.admin1_share(c.admin1, exclude=slot)
+        if c.admin2 and c.feature_code != "ADM2":
+            score += ADMIN2_CONTEXT * ctx.admin2_share(c.admin2, exclude=slot)
+        if m.container is not None and m.container < len(slots):
+            score += CONTAINER_FIT * _fits_in(c, slots[m.container].best)
+        score += NEARBY_BONUS * _nearby(c, i, slots)
+        return score
+
+    def _acceptable(self, c: Candidate, ctx: "_Context") -> bool:
+        """Spelling variants and typos only count inside the countries the article is about."""
+        if c.match in ("exact", "key"):
+            return True
+        return bool(c.country) and ctx.country_share(c.country) >= MIN_CONTEXT_FOR_VARIANT
+
+    # -- building Places
+
+    def _place(self, slot: _Slot, slots: list[_Slot]) -> Place:
+        m = slot.mention
+        if slot.fixed is not None:
+            return slot.fixed
+        c = slot.best
+        if c is None:
+            return self._unresolved_or_online(m, slots)
+        lat, lon, radius, precision = _geometry(c, m)
+        return Place(
+            text=m.text, start=m.start, end=m.end, name=c.name, lat=lat, lon=lon, radius_km=radius,
+            kind=c.kind, country=c.country, source=f"geonames:{c.geonameid}", precision=precision,
+            qualifier=m.qualifier,
+        )
+
+    def _pinned(self, m: Mention, lat: float, lon: float) -> Place:
+        radius, precision = _point_radius(m)
+        return Place(text=m.text, start=m.start, end=m.end, name=m.text, lat=lat, lon=lon, radius_km=radius,
+                     kind="unknown", source="user", precision=precision, qualifier=m.qualifier)
+
+    def _unresolved_or_online(self, m: Mention, slots: list[_Slot]) -> Place:
+        kind = "facility" if m.label == "FAC" else "unknown"
+        if self.online is not None and m.label in PLACE_LABELS:
+            countries = _Context.of(slots, self.gazetteer).top_countries()
+            hit = self.online.geocode(m.text, country_codes=countries)
+            if hit is not None:
+                radius, precision = _point_radius(m)
+                return Place(text=m.text, start=m.start, end=m.end, name=hit.name, lat=hit.lat, lon=hit.lon,
+                             radius_km=radius, kind=kind, country=hit.country, source="nominatim",
+                             precision=precision, qualifier=m.qualifier)
+        return Place(text=m.text, start=m.start, end=m.end, name=m.text, kind=kind, qualifier=m.qualifier)
+
+
+# ------------------------------------------------------------------ context
+
+
+@dataclass
+class _Context:
+    """What the document is about: weighted votes for countries and regions."""
+
+    countries: Counter
+    admin1: Counter
+    admin2: Counter
+    votes_by_slot: dict[int, tuple[str | None, str | None, str | None, float]]
+    continents: dict[str, str | None]
+    main_continent: str | None
+
+    @classmethod
+    def of(cls, slots: list[_Slot], gazetteer: Gazetteer) -> "_Context":
+        countries, admin1, admin2 = Counter(), Counter(), Counter()
+        votes = {}
+        for slot in slots:
+            c = _chosen(slot)
+            if c is None:
+                continue
+            weight = _vote_weight(c)
+            cc = c.country
+            a1 = c.admin1
+            a2 = c.admin2
+            votes[id(slot)] = (cc, a1, a2, weight)
+            if cc:
+                countries[cc] += weight
+            if a1:
+                admin1[a1] += weight
+            if a2:
+                admin2[a2] += weight
+        all_countries = gazetteer.countries()
+        continents = {cc: (all_countries[cc].continent if cc in all_countries else None) for cc in countries}
+        by_continent = Counter()
+        for cc, w in countries.items():
+            by_continent[continents[cc]] += w
+        total = sum(by_continent.values())
+        main = None
+        if by_continent and total:
+            name, weight = by_continent.most_common(1)[0]
+            main = name if weight / total >= 0.6 else None
+        ctx = cls(countries, admin1, admin2, votes, continents, main)
+        ctx._all_countries = all_countries
+        return ctx
+
+    def _share(self, counter: Counter, key: str, exclude: _Slot | None, index: int) -> float:
+        """Share of the document's votes for ``key``, not counting the mention being scored."""
+        value = counter.get(key, 0.0)
+        total = sum(counter.values())
+        if exclude is not None and id(exclude) in self.votes_by_slot:
+            vote = self.votes_by_slot[id(exclude)]
+            if vote[index] == key:
+                value -= vote[3]
+            total -= vote[3]
+        if value <= 0 or total <= 0:
+            return 0.0
+        top = max(counter.values())
+        return min(1.0, value / max(top, 1e-9)) * min(1.0, value / total * 2)
+
+    def country_share(self, cc: str, exclude: _Slot | None = None) -> float:
+        return self._share(self.countries, cc, exclude, 0)
+
+    def admin1_share(self, code: str, exclude: _Slot | None = None) -> float:
+        return self._share(self.admin1, code, exclude, 1)
+
+    def admin2_share(self, code: str, exclude: _Slot | None = None) -> float:
+        return self._share(self.admin2, code, exclude, 2)
+
+    def continent_of(self, cc: str) -> str | None:
+        if cc in self.continents:
+            return self.continents[cc]
+        info = self._all_countries.get(cc)
+        return info.continent if info else None
+
+    def top_countries(self, n: int = 3) -> list[str]:
+        return [cc for cc, _ in self.countries.most_common(n)]
+
+
+def _chosen(slot: _Slot) -> Candidate | None:
+    if slot.fixed is not None:
+        return None
+    return slot.best
+
+
+def _vote_weight(c: Candidate) -> float:
+    """Countries and regions named outright say most about what a text is about."""
+    if c.feature_code == "PCLI":
+        return 1.0
+    if c.feature_code in ("ADM1", "ADM2"):
+        return 1.0
+    if c.feature_code == "CONT":
+        return 0.0
+    return 0.7 if c.population >= 100000 else 0.5
+
+
+# ------------------------------------------------------------------ scoring pieces
+
+
+def _prior(c: Candidate) -> float:
+    """What a reader assumes with no context: the biggest, best-matching place of that name."""
+    code = c.feature_code
+    if code == "CONT":
+        base = CONTINENT_PRIOR
+    elif code == "PCLI":
+        base = COUNTRY_PRIOR
+    elif code == "ADM1":
+        base = ADM1_PRIOR + 0.25 * math.log10(max(c.population, 1)) - 1.5
+    elif code == "ADM2":
+        base = ADM2_PRIOR
+    else:
+        base = math.log10(c.population + 1) + (CAPITAL_BONUS if code == "PPLC" else 0.0)
+    return base + MATCH_PENALTY[c.match] + (c.similarity - 100.0) / 20.0
+
+
+def _fits_in(c: Candidate, container: Candidate | None) -> float:
+    """+1 when ``c`` lies inside the container the text names, -1 when it does not."""
+    if container is None:
+        return 0.0
+    if container.feature_code == "PCLI":
+        return 1.0 if c.country == container.country else -1.0
+    if container.feature_code == "ADM1":
+        return 1.0 if c.admin1 == container.admin1 else -1.0
+    if container.feature_code == "ADM2":
+        return 1.0 if c.admin2 == container.admin2 else -1.0
+    if container.feature_code == "CONT":
+        return 0.0
+    # "X, Y" with a town Y: X should be close to Y
+    return 1.0 if haversine_km(c.lat, c.lon, container.lat, container.lon) < 50 else -0.5
+
+
+def _nearby(c: Candidate, i: int, slots: list[_Slot]) -> float:
+    """Closeness to the other towns of the same sentence (0..1)."""
+    sentence = slots[i].mention.sentence_start
+    best = 0.0
+    for j, other in enumerate(slots):
+        o = other.best
+        if j == i or o is None or other.mention.sentence_start != sentence or o.is_area or o.geonameid == c.geonameid:
+            continue
+        d = haversine_km(c.lat, c.lon, o.lat, o.lon)
+        best = max(best, 1.0 if d < 100 else 0.5 if d < 300 else 0.0)
+    return best
+
+
+def _prefer_town_over_its_region(best: Candidate, slot: _Slot) -> Candidate:
+    """'Raqqa' names both a governorate and its capital; news means the town unless it says 'province'."""
+    if best.feature_code not in ("ADM1", "ADM2") or slot.mention.region_cue:
+        return best
+    code_field = "admin1" if best.feature_code == "ADM1" else "admin2"
+    region_code = getattr(best, code_field)
+    towns = [c for c in slot.candidates if c.feature_class == "P" and getattr(c, code_field) == region_code
+             and c.match in ("exact", "key") and c.population >= 1000]
+    return max(towns, key=lambda c: c.population) if towns else best
+
+
+# ------------------------------------------------------------------ geometry
+
+
+def _geometry(c: Candidate, m: Mention) -> tuple[float, float, float | None, str]:
+    """Coordinates, radius and precision of a chosen candidate as the text qualifies it."""
+    if c.is_area:
+        radius = max(c.radius_km, 5.0)
+        lat, lon = c.lat, c.lon
+        direction = _direction(m.qualifier)
+        if direction is not None:  # "eastern Syria": the eastern half
+            lat, lon = _offset(lat, lon, direction, radius / 2)
+            radius = radius / 2
+        return lat, lon, round(radius, 1), "area"
+    radius, precision = _point_radius(m)
+    lat, lon = c.lat, c.lon
+    if m.qualifier and m.qualifier.endswith(" of"):
+        direction = _direction(m.qualifier)
+        if direction is not None:
+            lat, lon = _offset(lat, lon, direction, m.distance_km or DIRECTION_OFFSET)
+    return lat, lon, radius, precision
+
+
+def _point_radius(m: Mention) -> tuple[float | None, str]:
+    q = m.qualifier
+    if q is None or _direction(q) is not None and not q.endswith(" of"):
+        return None, "point"
+    if q == "outside":
+        return OUTSIDE_RADIUS, "near"
+    if q.endswith(" of"):
+        return max(10.0, (m.distance_km or DIRECTION_OFFSET) / 2), "near"
+    return NEAR_RADIUS, "near"
+
+
+def _direction(qualifier: str | None) -> float | None:
+    if not qualifier:
+        return None
+    word = qualifier.split()[0].removesuffix("ern")
+    return _BEARINGS.get(word)
+
+
+def _offset(lat: float, lon: float, bearing_deg: float, km: float) -> tuple[float, float]:
+    """A point ``km`` away on a bearing (flat-earth step: fine for tens of km)."""
+    b = math.radians(bearing_deg)
+    dlat = km * math.cos(b) / 111.32
+    dlon = km * math.sin(b) / (111.32 * max(0.01, math.cos(math.radians(lat))))
+    return lat + dlat, lon + dlon
+
+
+def places_in(texts: Iterable[str], nlp, finder: PlaceFinder | None = None) -> Iterable[list[Place]]:
+    """Places of many texts with one pipeline pass (nlp.pipe)."""
+    finder = finder or PlaceFinder()
+    for doc in nlp.pipe(texts):
+        yield finder.find(doc)

@@ -1,0 +1,301 @@
+"""Everything slow runs here, off the GUI thread: loading spaCy, reading articles, analysing.
+
+One worker QObject lives in one QThread and owns its own ``Workspace`` on the
+window's file (SQLite connections are per thread).  Jobs are queued signals,
+so they run one after another in the order asked: load the pipeline, ingest,
+analyse.  Progress is throttled to a few updates a second so the GUI thread
+never drowns in signals; cancellation is a ``threading.Event`` that
+``pipeline.ingest`` polls between articles, so finished articles are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from viewer.model import ReadError, Story
+from viewer.store import Workspace
+
+log = logging.getLogger("crosscheck")
+
+PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second
+
+
+def describe_failure(exc: BaseException, doing: str) -> str:
+    """A message that says what failed and what to do about it."""
+    if isinstance(exc, ImportError):
+        return (f"{doing} is not possible yet: the extraction engine is not installed or incomplete "
+                f"({exc}). Reinstall Crosscheck (pip install .); articles already stored stay safe.")
+    return f"{doing} failed: {type(exc).__name__}: {exc}"
+
+
+class IngestWorker(QObject):
+    """Runs in the worker thread; talk to it only through :class:`IngestController`."""
+
+    pipelineReady = Signal()
+    pipelineFailed = Signal(str)
+    progress = Signal(int, int, str)  # done, total, current file
+    fileFailed = Signal(str, str)  # path, message
+    ingestFinished = Signal(object)  # IngestReport | None
+    storyReady = Signal(object)  # Story
+    failed = Signal(str)
+    jobDone = Signal()
+
+    def __init__(self, workspace_path: str, cancel: threading.Event) -> None:
+        super().__init__()
+        self._workspace_path = workspace_path
+        self._workspace: Workspace | None = None
+        self._cancel = cancel
+        self._extractor: Any = None
+        self._nlp: Any = None
+        self._last_progress = 0.0
+
+    # --------------------------------------------------------------- helpers
+
+    def _open_workspace(self) -> Workspace:
+        if self._workspace is None:
+            self._workspace = Workspace(self._workspace_path)
+        return self._workspace
+
+    def _ensure_extractor(self) -> Any:
+        if self._extractor is None:
+            from viewer.extract.language import load_pipeline
+            from viewer.pipeline import Extractor
+
+            self._nlp = self._nlp or load_pipeline()
+            self._extractor = Extractor.for_workspace(self._open_workspace(), nlp=self._nlp)
+        return self._extractor
+
+    def _on_progress(self, item: Any) -> None:
+        """Called by ``ingest`` after every file: errors always, counts throttled."""
+        if item.error is not None:
+            self.fileFailed.emit(item.error.path, item.error.message)
+        now = time.monotonic()
+        if item.done == item.total or now - self._last_progress >= PROGRESS_INTERVAL_S:
+            self._last_progress = now
+            self.progress.emit(item.done, item.total or 0, item.current)
+
+    # ------------------------------------------------------------------ jobs
+
+    @Slot()
+    def load_pipeline(self) -> None:
+        try:
+            self._ensure_extractor()
+            self.pipelineReady.emit()
+        except BaseException as exc:  # noqa: BLE001 - reported to the user, never raised in a thread
+            log.error("loading the pipeline failed:\n%s", traceback.format_exc())
+            self.pipelineFailed.emit(describe_failure(exc, "Reading articles"))
+        finally:
+            self.jobDone.emit()
+
+    @Slot(str)
+    def set_workspace(self, path: str) -> None:
+        """Switch files (Open, New, Save As); pins of the new workspace need a fresh extractor."""
+        try:
+            if self._workspace is not None:
+                self._workspace.close()
+            self._workspace = None
+            self._workspace_path = path
+            self._extractor = None
+        finally:
+            self.jobDone.emit()
+
+    @Slot(list)
+    def ingest(self, paths: list) -> None:
+        report = None
+        try:
+            from viewer.pipeline import ingest
+
+            workspace = self._open_workspace()
+            extractor = self._ensure_extractor()
+            self._last_progress = 0.0
+            report = ingest(paths, workspace, extractor, self._on_progress, self._cancel)
+        except BaseException as exc:  # noqa: BLE001
+            log.error("ingest failed:\n%s", traceback.format_exc())
+            self.failed.emit(describe_failure(exc, "Reading articles"))
+        finally:
+            self.ingestFinished.emit(report)
+            self.jobDone.emit()
+
+    @Slot()
+    def reextract(self) -> None:
+        """Extract every article again (after a pin): the new user place resolves everywhere."""
+        try:
+            self._extractor = None
+            workspace = self._open_workspace()
+            extractor = self._ensure_extractor()
+            articles = workspace.articles(analysed=False)
+            for done, article in enumerate(articles, 1):
+                workspace.replace_extraction(article.id, extractor.extract(article))
+                self._on_progress(_Progress(done, len(articles), article.path))
+        except BaseException as exc:  # noqa: BLE001
+            log.error("re-extraction failed:\n%s", traceback.format_exc())
+            self.failed.emit(describe_failure(exc, "Re-reading the articles"))
+        finally:
+            self.jobDone.emit()
+
+    @Slot()
+    def analyse(self) -> None:
+        """Dates -> matching -> conflicts; without the analysis engine, show what was read."""
+        try:
+            workspace = self._open_workspace()
+            try:
+                from viewer.pipeline import refresh_analysis
+
+                story = refresh_analysis(workspace)
+            except ImportError as exc:
+                self.failed.emit(describe_failure(exc, "Matching events across sources"))
+                story = workspace.load_story()
+            self.storyReady.emit(story)
+        except BaseException as exc:  # noqa: BLE001
+            log.error("analysis failed:\n%s", traceback.format_exc())
+            self.failed.emit(describe_failure(exc, "Analysing the articles"))
+            self._emit_stored_story()
+        finally:
+            self.jobDone.emit()
+
+    def _emit_stored_story(self) -> None:
+        try:
+            self.storyReady.emit(self._open_workspace().load_story())
+        except BaseException:  # noqa: BLE001 - already reported
+            log.error("loading the stored story failed:\n%s", traceback.format_exc())
+
+    @Slot()
+    def close(self) -> None:
+        if self._workspace is not None:
+            self._workspace.close()
+            self._workspace = None
+        self.jobDone.emit()
+
+
+class _Progress:
+    """The shape of ``pipeline.IngestProgress`` for re-extraction (no error, no id)."""
+
+    def __init__(self, done: int, total: int, current: str) -> None:
+        self.done, self.total, self.current, self.error = done, total, current, None
+
+
+class IngestController(QObject):
+    """The GUI thread's handle on the worker: ask for jobs, hear results as signals."""
+
+    pipelineReady = Signal()
+    pipelineFailed = Signal(str)
+    progress = Signal(int, int, str)
+    fileFailed = Signal(str, str)
+    ingestFinished = Signal(object)
+    storyReady = Signal(object)
+    failed = Signal(str)
+    busyChanged = Signal(bool)
+
+    _requestLoad = Signal()
+    _requestWorkspace = Signal(str)
+    _requestIngest = Signal(list)
+    _requestReextract = Signal()
+    _requestAnalyse = Signal()
+
+    def __init__(self, workspace_path: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+        self._pending = 0
+        self._ingests = 0
+        self.pipeline_loaded = False
+        self.last_story: Story | None = None
+        self._thread = QThread()
+        self._thread.setObjectName("crosscheck-ingest")
+        self._worker = IngestWorker(workspace_path, self._cancel)
+        self._worker.moveToThread(self._thread)
+        self._connect()
+        self._thread.start()
+
+    def _connect(self) -> None:
+        w = self._worker
+        self._requestLoad.connect(w.load_pipeline)
+        self._requestWorkspace.connect(w.set_workspace)
+        self._requestIngest.connect(w.ingest)
+        self._requestReextract.connect(w.reextract)
+        self._requestAnalyse.connect(w.analyse)
+        w.pipelineReady.connect(self._on_pipeline_ready)
+        w.pipelineFailed.connect(self.pipelineFailed)
+        w.progress.connect(self.progress)
+        w.fileFailed.connect(self.fileFailed)
+        w.ingestFinished.connect(self._on_ingest_finished)
+        w.storyReady.connect(self._on_story)
+        w.failed.connect(self.failed)
+        w.jobDone.connect(self._on_job_done)
+
+    # --------------------------------------------------------------- requests
+
+    def _queue(self, signal: Any, *args: Any) -> None:
+        self._pending += 1
+        if self._pending == 1:
+            self.busyChanged.emit(True)
+        signal.emit(*args)
+
+    def load_pipeline(self) -> None:
+        self._queue(self._requestLoad)
+
+    def set_workspace(self, path: str) -> None:
+        self._queue(self._requestWorkspace, path)
+
+    def ingest(self, paths: list[str]) -> None:
+        """Read ``paths`` into the workspace, then analyse."""
+        if self._ingests == 0:
+            self._cancel.clear()
+        self._ingests += 1
+        self._queue(self._requestIngest, [str(p) for p in paths])
+        self._queue(self._requestAnalyse)
+
+    def reextract(self) -> None:
+        self._queue(self._requestReextract)
+        self._queue(self._requestAnalyse)
+
+    def analyse(self) -> None:
+        self._queue(self._requestAnalyse)
+
+    def cancel(self) -> None:
+        """Stop reading after the current article (finished ones are kept)."""
+        self._cancel.set()
+
+    # -------------------------------------------------------------- state
+
+    def is_busy(self) -> bool:
+        return self._pending > 0
+
+    def is_ingesting(self) -> bool:
+        return self._ingests > 0
+
+    def _on_job_done(self) -> None:
+        self._pending = max(0, self._pending - 1)
+        if self._pending == 0:
+            self.busyChanged.emit(False)
+
+    def _on_pipeline_ready(self) -> None:
+        self.pipeline_loaded = True
+        self.pipelineReady.emit()
+
+    def _on_ingest_finished(self, report: Any) -> None:
+        self._ingests = max(0, self._ingests - 1)
+        self.ingestFinished.emit(report)
+
+    def _on_story(self, story: Story) -> None:
+        self.last_story = story
+        self.storyReady.emit(story)
+
+    def shutdown(self, timeout_ms: int = 10000) -> None:
+        """Cancel, close the worker's workspace and stop the thread (on window close)."""
+        if not self._thread.isRunning():
+            return
+        self._cancel.set()
+        self._thread.quit()
+        if not self._thread.wait(timeout_ms):
+            log.error("the ingest thread did not stop within %d ms", timeout_ms)
+            return
+        self._worker.close()  # the thread has stopped: safe to close its connection from here
+
+
+__all__ = ["IngestController", "IngestWorker", "ReadError", "describe_failure"]

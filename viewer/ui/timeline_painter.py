@@ -1,0 +1,377 @@
+"""Paint a :class:`TimelineLayout` with QPainter: one code path for screen and export.
+
+The layout (Qt-free) decided every position; this module only chooses pens,
+brushes and fonts.  Text is measured with the same fonts (:func:`qt_measure`)
+so a label the layout placed is exactly as wide as the one painted: no clipping.
+Fonts are unhinted so widths scale linearly into high-dpi PNG, SVG and PDF.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
+
+from viewer.show import palette
+from viewer.show.timeline_layout import (
+    MARKER,
+    SMALL_PX,
+    TEXT_PX,
+    TITLE_PX,
+    Badge,
+    ConflictLink,
+    Lane,
+    Mark,
+    Rect,
+    TextMeasure,
+    TimelineLayout,
+)
+
+FONT_FAMILY = "DejaVu Sans"  # installed with Qt's fontconfig set-ups; Qt falls back otherwise
+INK = QColor("#222222")
+MUTED = QColor("#5f5f5f")
+GRID = QColor("#e4e4e4")
+LANE_TINT = QColor("#f6f6f6")
+BADGE_FILL = QColor("#4d4d4d")
+WHITE = QColor("#ffffff")
+LANE_CHIP = QColor(246, 246, 246, 225)
+WHITE_CHIP = QColor(255, 255, 255, 225)
+
+
+@lru_cache(maxsize=16)
+def make_font(size: int, bold: bool = False) -> QFont:
+    """A pixel-sized, unhinted font: the same widths on screen, PNG, SVG and PDF."""
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(size)
+    font.setBold(bold)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    font.setKerning(False)  # widths of a string are then the sum of its parts, as measured
+    return font
+
+
+@lru_cache(maxsize=16)
+def _metrics(size: int, bold: bool) -> QFontMetricsF:
+    return QFontMetricsF(make_font(size, bold))
+
+
+@lru_cache(maxsize=65536)
+def _width(text: str, size: int, bold: bool) -> float:
+    # a hair of slack so PDF/SVG engines with slightly different advances never clip
+    return _metrics(size, bold).horizontalAdvance(text) * 1.02 + 1.0
+
+
+def qt_measure() -> TextMeasure:
+    """The text measure to give :class:`LayoutOptions` when painting with Qt."""
+    return _width
+
+
+@lru_cache(maxsize=256)
+def _colour(name: str, alpha: int = 255) -> QColor:
+    colour = QColor(name)
+    colour.setAlpha(alpha)
+    return colour
+
+
+def _qrect(rect: Rect) -> QRectF:
+    return QRectF(rect.x, rect.y, rect.w, rect.h)
+
+
+# ------------------------------------------------------------------------ entry
+
+
+def paint_timeline(painter: QPainter, layout: TimelineLayout, *, hover: str | None = None,
+                   background: bool = True) -> None:
+    """Draw the whole timeline in logical coordinates (scale the painter for exports)."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+    if background:
+        painter.fillRect(QRectF(0, 0, layout.width, layout.height), WHITE)
+    _paint_header(painter, layout)
+    _paint_lanes(painter, layout)
+    _paint_axis(painter, layout)
+    painter.save()
+    painter.setClipRect(_qrect(layout.plot))
+    _paint_links(painter, layout, labels=False)
+    _paint_marks(painter, layout, hover)
+    _paint_badges(painter, layout.badges)
+    _paint_links(painter, layout, labels=True)
+    painter.restore()
+    _paint_legend(painter, layout)
+    painter.restore()
+
+
+# ---------------------------------------------------------------------- header
+
+
+def _text(painter: QPainter, rect: Rect | None, text: str, size: int, bold: bool = False,
+          colour: QColor = INK, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
+    if rect is None or not text:
+        return
+    painter.setFont(make_font(size, bold))
+    painter.setPen(colour)
+    painter.drawText(_qrect(rect), int(align | Qt.AlignmentFlag.AlignVCenter), text)
+
+
+def _paint_header(painter: QPainter, layout: TimelineLayout) -> None:
+    _text(painter, layout.title_rect, layout.title, TITLE_PX, True)
+    _text(painter, layout.subtitle_rect, layout.subtitle, SMALL_PX, False, MUTED)
+
+
+# ----------------------------------------------------------------------- lanes
+
+
+def _paint_lanes(painter: QPainter, layout: TimelineLayout) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    for i, lane in enumerate(layout.lanes):
+        if i % 2 == 0:
+            painter.fillRect(_qrect(lane.rect), LANE_TINT)
+    painter.setPen(QPen(GRID, 1))
+    for lane in layout.lanes:
+        painter.drawLine(QPointF(lane.rect.x, lane.rect.bottom), QPointF(lane.rect.right, lane.rect.bottom))
+    for lane in layout.lanes:
+        _paint_lane_label(painter, lane)
+
+
+def _paint_lane_label(painter: QPainter, lane: Lane) -> None:
+    if lane.label_rect is None:
+        return
+    swatch = QRectF(lane.rect.x + 4, lane.label_rect.y + (lane.label_rect.h - MARKER) / 2,
+                    MARKER, MARKER)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(_colour(lane.colour))
+    painter.drawRoundedRect(swatch, 2, 2)
+    _text(painter, lane.label_rect, lane.label_text, TEXT_PX, True)
+    _text(painter, lane.sublabel_rect, lane.sublabel_text, SMALL_PX, False, MUTED)
+
+
+# ------------------------------------------------------------------------ axis
+
+
+def _paint_axis(painter: QPainter, layout: TimelineLayout) -> None:
+    plot, axis = layout.plot, layout.axis_rect
+    grid = _grid_lines(layout)
+    if grid:
+        painter.setPen(QPen(GRID, 1))
+        painter.drawLines(grid)
+    painter.setPen(QPen(MUTED, 1))
+    painter.drawLine(QPointF(plot.x, axis.bottom), QPointF(plot.right, axis.bottom))
+    for tick in layout.ticks:
+        painter.drawLine(QPointF(tick.x, axis.bottom - 5), QPointF(tick.x, axis.bottom))
+        _text(painter, tick.label_rect, tick.label, SMALL_PX, False, MUTED)
+    for context in layout.context:
+        _text(painter, context.label_rect, context.label, SMALL_PX, True, INK)
+
+
+def _grid_lines(layout: TimelineLayout) -> list[QPointF]:
+    top, bottom = layout.plot.y, layout.plot.bottom
+    points: list[QPointF] = []
+    for tick in layout.ticks:
+        points += [QPointF(tick.x, top), QPointF(tick.x, bottom)]
+    return points
+
+
+# ----------------------------------------------------------------------- marks
+
+
+def _paint_marks(painter: QPainter, layout: TimelineLayout, hover: str | None) -> None:
+    for mark in layout.marks:
+        if mark.kind == "soft":
+            _soft_bar(painter, mark.rect, mark.colour)
+        elif mark.kind == "range":
+            _range_bar(painter, mark.rect, mark.colour)
+    for mark in layout.marks:
+        if mark.kind == "point" and mark.x1 - mark.x0 > 3 * MARKER:  # the day, zoomed in
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(_colour(mark.colour, 55))
+            r = mark.rect
+            painter.drawRect(QRectF(mark.x0, r.y + r.h * 0.3, mark.x1 - mark.x0, r.h * 0.4))
+    for mark in layout.marks:
+        if mark.kind == "point":
+            _point(painter, mark.rect, mark.colour)
+        elif mark.kind.startswith("pub_"):
+            _diamond(painter, mark.rect, mark.colour, hollow=mark.kind == "pub_estimated")
+    for mark in layout.marks:
+        if mark.in_conflict:
+            _outline(painter, mark, palette.CONFLICT_COLOUR, 2.0)
+        if mark.selected or (hover is not None and mark.event_id == hover):
+            colour = palette.SELECTION_COLOUR if mark.selected else palette.NEUTRAL_COLOUR
+            _outline(painter, mark, colour, 3.0, grow=3.0)
+    painter.setPen(Qt.PenStyle.NoPen)
+    for mark in layout.marks:  # a chip of lane colour keeps labels readable over spokes and bars
+        if mark.label and mark.label_rect is not None:
+            r = mark.label_rect
+            painter.setBrush(LANE_CHIP if mark.lane % 2 == 0 else WHITE_CHIP)
+            painter.drawRoundedRect(QRectF(r.x - 1, r.y + 1, r.w + 2, r.h - 2), 3, 3)
+    for mark in layout.marks:
+        if mark.label and mark.label_rect is not None:
+            _text(painter, mark.label_rect, mark.label, TEXT_PX, mark.selected, INK)
+
+
+def _soft_bar(painter: QPainter, rect: Rect, colour: str) -> None:
+    """A bar that fades in and out: the date lies somewhere in the interval."""
+    fade = min(rect.w * 0.3, 3 * MARKER)
+    gradient = QLinearGradient(rect.x, 0, rect.right, 0)
+    solid, clear = _colour(colour, 200), _colour(colour, 30)
+    edge = fade / rect.w if rect.w > 0 else 0.0
+    gradient.setColorAt(0.0, clear)
+    gradient.setColorAt(edge, solid)
+    gradient.setColorAt(1.0 - edge, solid)
+    gradient.setColorAt(1.0, clear)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(gradient))
+    painter.drawRoundedRect(_qrect(rect), MARKER / 2, MARKER / 2)
+
+
+def _range_bar(painter: QPainter, rect: Rect, colour: str) -> None:
+    painter.setPen(QPen(_colour(colour), 1.2))
+    painter.setBrush(_colour(colour, 150))
+    painter.drawRect(_qrect(rect))
+
+
+def _point(painter: QPainter, rect: Rect, colour: str) -> None:
+    painter.setPen(QPen(WHITE, 1.0))
+    painter.setBrush(_colour(colour))
+    painter.drawEllipse(_qrect(rect))
+
+
+def _diamond(painter: QPainter, rect: Rect, colour: str, hollow: bool) -> None:
+    cx, cy, r = rect.x + rect.w / 2, rect.y + rect.h / 2, rect.h / 2 + 1
+    polygon = QPolygonF([QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)])
+    painter.setPen(QPen(_colour(colour), 1.6))
+    painter.setBrush(WHITE if hollow else _colour(colour))
+    painter.drawPolygon(polygon)
+
+
+def _outline(painter: QPainter, mark: Mark, colour: str, width: float, grow: float = 1.5) -> None:
+    r = mark.rect
+    painter.setPen(QPen(_colour(colour), width))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    box = QRectF(r.x - grow, r.y - grow, r.w + 2 * grow, r.h + 2 * grow)
+    if mark.kind == "point":
+        painter.drawEllipse(box)
+    else:
+        painter.drawRoundedRect(box, 3, 3)
+
+
+# ---------------------------------------------------------------------- badges
+
+
+def _paint_badges(painter: QPainter, badges: list[Badge]) -> None:
+    if not badges:
+        return
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(BADGE_FILL)
+    for badge in badges:
+        painter.drawRoundedRect(_qrect(badge.rect), badge.rect.h / 2, badge.rect.h / 2)
+    selected = [b for b in badges if b.selected]
+    if selected:
+        painter.setPen(QPen(_colour(palette.SELECTION_COLOUR), 2.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for badge in selected:
+            painter.drawRoundedRect(_qrect(badge.rect), badge.rect.h / 2, badge.rect.h / 2)
+    painter.setFont(make_font(SMALL_PX, True))
+    painter.setPen(WHITE)
+    centre = int(Qt.AlignmentFlag.AlignCenter)
+    for badge in badges:
+        painter.drawText(_qrect(badge.rect), centre, badge.text)
+
+
+# ------------------------------------------------------------------- conflicts
+
+
+def _paint_links(painter: QPainter, layout: TimelineLayout, labels: bool) -> None:
+    for link in layout.links:
+        if labels:
+            _link_label(painter, link)
+        else:
+            _link_spokes(painter, link)
+
+
+def _link_spokes(painter: QPainter, link: ConflictLink) -> None:
+    """Curved spokes from each placement to the gap label: one event, told differently."""
+    hx, hy = _hub(link)
+    width = 3.0 if link.selected else 1.8
+    painter.setPen(QPen(_colour(palette.CONFLICT_COLOUR, 230 if link.selected else 170), width,
+                        Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for x, y, _side in link.ends:
+        path = QPainterPath(QPointF(x, y))
+        path.cubicTo(QPointF((x + hx) / 2, y), QPointF((x + hx) / 2, hy), QPointF(hx, hy))
+        painter.drawPath(path)
+
+
+def _hub(link: ConflictLink) -> tuple[float, float]:
+    if link.label_rect is None:
+        return link.hub
+    return link.label_rect.x + link.label_rect.w / 2, link.label_rect.y + link.label_rect.h / 2
+
+
+def _link_label(painter: QPainter, link: ConflictLink) -> None:
+    if link.label_rect is None:
+        return
+    rect = _qrect(link.label_rect)
+    painter.setPen(QPen(_colour(palette.CONFLICT_COLOUR), 2.0 if link.selected else 1.2))
+    painter.setBrush(_colour(palette.CONFLICT_COLOUR) if link.selected else WHITE)
+    painter.drawRoundedRect(rect, 4, 4)
+    painter.setFont(make_font(SMALL_PX, True))
+    painter.setPen(WHITE if link.selected else _colour(palette.CONFLICT_COLOUR))
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), link.label)
+
+
+# ---------------------------------------------------------------------- legend
+
+
+def _paint_legend(painter: QPainter, layout: TimelineLayout) -> None:
+    colour = palette.source_colour(0)
+    for entry in layout.legend:
+        s = entry.swatch
+        if entry.kind == "point":
+            _point(painter, Rect(s.x + s.w / 2 - MARKER / 2, s.y, MARKER, MARKER), colour)
+        elif entry.kind == "soft":
+            _soft_bar(painter, s, colour)
+        elif entry.kind == "range":
+            _range_bar(painter, s, colour)
+        elif entry.kind == "badge":
+            _paint_legend_badge(painter, s)
+        elif entry.kind == "conflict":
+            painter.setPen(QPen(_colour(palette.CONFLICT_COLOUR), 2.0))
+            painter.drawLine(QPointF(s.x, s.y + s.h / 2), QPointF(s.right, s.y + s.h / 2))
+        elif entry.kind.startswith("pub_"):
+            _diamond(painter, Rect(s.x + s.w / 2 - MARKER / 2, s.y, MARKER, MARKER), colour,
+                     hollow=entry.kind == "pub_estimated")
+        elif entry.kind == "selected":
+            painter.setPen(QPen(_colour(palette.SELECTION_COLOUR), 3.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QRectF(s.x + s.w / 2 - MARKER / 2 - 2, s.y - 2, MARKER + 4, MARKER + 4))
+        _text(painter, entry.text_rect, entry.text, SMALL_PX, False, INK)
+
+
+def _paint_legend_badge(painter: QPainter, s: Rect) -> None:
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(BADGE_FILL)
+    rect = QRectF(s.x, s.y - 2, s.w, s.h + 4)
+    painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+    painter.setFont(make_font(SMALL_PX - 2, True))
+    painter.setPen(WHITE)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), "12")
+
+
+def paint_rubber_band(painter: QPainter, rect: Rect) -> None:
+    """The selection rectangle while dragging (widget only)."""
+    painter.save()
+    painter.setPen(QPen(_colour(palette.SELECTION_COLOUR), 1.0, Qt.PenStyle.DashLine))
+    painter.setBrush(_colour(palette.SELECTION_COLOUR, 40))
+    painter.drawRect(_qrect(rect))
+    painter.restore()
