@@ -394,8 +394,12 @@
     /** Pixel position of an event's marker in the map container, or null when clustered/hidden. */
     markerPoint: function (id) {
       var marker = state.markers[id];
-      if (!marker || !state.shown[id] || state.cluster.getVisibleParent(marker) !== marker) return JSON.stringify(null);
+      // markercluster puts a marker on the map itself only when it is unclustered and in view
+      // (its getVisibleParent() expects icon markers, not circle markers).
+      if (!marker || !state.shown[id] || !state.map.hasLayer(marker)) return JSON.stringify(null);
       var p = state.map.latLngToContainerPoint(marker.getLatLng());
+      var size = state.map.getSize();
+      if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return JSON.stringify(null);
       var r = state.map.getContainer().getBoundingClientRect();
       return JSON.stringify({ x: p.x + r.left, y: p.y + r.top });
     },

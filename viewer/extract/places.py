@@ -50,7 +50,8 @@ _IN_PATTERN = re.compile(
     rf"^\s*(?:,|\bin\b|\bnear\b)\s+(?:the\s+)?(?:(?:{_DIRECTIONS}|central)(?:ern)?\s+)?$", re.IGNORECASE
 )
 _JOINABLE_GAP = re.compile(r"^[\s-]{1,2}$")
-_ARTICLE_PREFIX = re.compile(r"(?:\b(?:al|el|ad|as|ar|ash|az|an|at)[-\s])$", re.IGNORECASE)
+# "al-Keshma", "Al Keshma"; not the English "as America".
+_ARTICLE_PREFIX = re.compile(r"(?:\b(?:[Aa]l|[Ee]l|[Aa]d|[Aa]s|[Aa]r|[Aa]sh|[Aa]z|[Aa]n|[Aa]t)-|\b(?:Al|El|Ad|Ash|Az) )$")
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,8 @@ def _with_article_prefix(m: Mention, text: str) -> Mention:
 
 def _qualified(m: Mention, text: str) -> Mention:
     """Read the words just before (and after) a mention that change how precise it is."""
+    if m.label == "NORP":
+        return m  # "eastern Syrian town": the nationality word is not the place being qualified
     before = text[max(m.sentence_start, m.start - 60): m.start]
     after = text[m.end: m.end + 20]
     m = replace(m, region_cue=bool(_REGION_CUE.match(after)))

@@ -815,30 +815,42 @@ _RULES: list[tuple[str, Handler, int]] = [
     (rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time)\b)?(?P<ampm>)", _on_clock, 1),
     (rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
 ]
-_COMPILED = [(re.compile(r"(?<!\w)" + pattern, re.I), handler, priority) for pattern, handler, priority in _RULES]
+_T_MONTH = lex.MONTH_RX
+_T_DIGIT = r"\d"
+_T_UNIT = rf"(?i:{lex.UNIT_RX})"
+_RULE_TRIGGERS: list[str] = [
+    _T_MONTH, _T_MONTH, _T_DIGIT, _T_DIGIT, _T_DIGIT,  # dates with a day
+    _T_MONTH, _T_MONTH, r"\d{4}", r"(?i:\d0['’]?s|ties\b)", r"(?i:century)",
+    r"(?i:spring|summer|fall|autumn|winter)", r"(?i:quarter)", r"(?i:half)", r"(?i:quarter)",
+    _T_UNIT, r"(?i:weekend)", _T_UNIT, r"(?i:year)", r"(?i:nineteen|eighteen|twenty|thousand)",
+    lex.WEEKDAY_RX, r"(?i:today|tonight|yesterday|tomorrow)", r"(?i:morning|afternoon|evening|night|overnight)",
+    r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)",
+    _T_UNIT, _T_UNIT, _T_UNIT,
+    r"(?i:every|each|per)\b", lex.WEEKDAYS_PLURAL_RX, r"(?:daily|weekly|monthly|annually|yearly|hourly|nightly)",
+    _T_DIGIT, _T_DIGIT, r"(?i:noon|midday|midnight)",
+]
+assert len(_RULE_TRIGGERS) == len(_RULES)
+_COMPILED = [
+    (re.compile(r"(?<!\w)" + pattern, re.I), handler, priority, re.compile(trigger))
+    for (pattern, handler, priority), trigger in zip(_RULES, _RULE_TRIGGERS)
+]
 
 
 # ---------------------------------------------------------- choosing and merging
 
 
-#: Every rule's match contains one of these words: the rules only run in windows around them.
-_TRIGGER = re.compile(
-    rf"\d|{lex.MONTH_RX}|{lex.WEEKDAY_RX}|(?i:\b(?:{lex.UNIT_RX}|today|tonight|yesterday|tomorrow|now|currently"
-    r"|nowadays|present|presently|moment|recently|lately|past|previously|formerly|recent|future|term|coming"
-    r"|spring|summer|fall|autumn|winter|morning|afternoon|evening|night|overnight|noon|midday|midnight"
-    r"|daily|weekly|monthly|annually|yearly|hourly|nightly|nineteen|eighteen|twenty|thousand|\w+ties|year-end)\b)"
-)
 _WINDOW_BEFORE, _WINDOW_AFTER = 48, 48
 
 
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Merged stretches of text around trigger words; most of a news text holds no date.
+def _windows(text: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Merged stretches of text around the words a rule cannot match without.
 
-    Scanning only these is what keeps the tagger several times faster than
-    search_dates: each rule's regex costs time at every position it is tried.
+    Each rule's regex costs time at every position it is tried, and most of a
+    news text holds no date: scanning only these windows is what keeps the
+    tagger several times faster than search_dates.
     """
     windows: list[tuple[int, int]] = []
-    for match in _TRIGGER.finditer(text):
+    for match in trigger.finditer(text):
         start, end = max(0, match.start() - _WINDOW_BEFORE), min(len(text), match.end() + _WINDOW_AFTER)
         if windows and start <= windows[-1][1]:
             windows[-1] = (windows[-1][0], end)
@@ -849,9 +861,11 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 def _find_candidates(ctx: _Context) -> list[_Cand]:
     found: list[_Cand] = []
-    windows = _windows(ctx.text)
-    for rx, handler, priority in _COMPILED:
-        for window_start, window_end in windows:
+    windows_of: dict[str, list[tuple[int, int]]] = {}
+    for rx, handler, priority, trigger in _COMPILED:
+        if trigger.pattern not in windows_of:
+            windows_of[trigger.pattern] = _windows(ctx.text, trigger)
+        for window_start, window_end in windows_of[trigger.pattern]:
             for match in rx.finditer(ctx.text, window_start, window_end):
                 if match.end() == match.start():
                     continue

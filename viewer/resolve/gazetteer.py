@@ -179,7 +179,9 @@ class Gazetteer:
         """The country of a nationality word ("Syrian" -> SY, "Iraqis" -> IQ)."""
         word = fold(word)
         for form in dict.fromkeys((word, word.rstrip("s"))):
-            row = self._db.execute("SELECT code FROM country WHERE demonym=?", (form,)).fetchone()
+            row = self._db.execute(  # "American" is also the demonym of US territories: the biggest wins
+                "SELECT c.code FROM country c JOIN place p ON p.id=c.place WHERE c.demonym=? "
+                "ORDER BY p.population DESC LIMIT 1", (form,)).fetchone()
             if row:
                 return self.country(row[0])
         return None
@@ -495,8 +497,15 @@ def _countryinfo_by_alpha2() -> dict[str, dict]:
             n for n in data.get("altSpellings", ()) if is_latin_name(n) and not (n.isupper() and len(n) <= 3)
         }
         point = _mainland_centroid(data.get("geoJSON")) or _latlng(data.get("latlng"))
-        out[code] = {"names": {n for n in names if n}, "demonym": data.get("demonym"), "point": point,
-                     "area": data.get("area")}
+        entry = {"names": {n for n in names if n}, "demonym": data.get("demonym"), "point": point,
+                 "area": data.get("area")}
+        old = out.get(code)
+        if old is not None:  # several entries per code ("wales" is GB): keep the one with a shape
+            keep, other = (old, entry) if old.get("point") else (entry, old)
+            keep["names"] |= other["names"]
+            keep["demonym"] = keep.get("demonym") or other.get("demonym")
+            entry = keep
+        out[code] = entry
     return out
 
 

@@ -337,8 +337,9 @@ def _prefer_town_over_its_region(best: Candidate, slot: _Slot) -> Candidate:
         return best
     code_field = "admin1" if best.feature_code == "ADM1" else "admin2"
     region_code = getattr(best, code_field)
+    rank = {"exact": 0, "key": 1, "phonetic": 2, "fuzzy": 3}
     towns = [c for c in slot.candidates if c.feature_class == "P" and getattr(c, code_field) == region_code
-             and c.match in ("exact", "key") and c.population >= 1000]
+             and rank[c.match] <= max(rank[best.match], 1) and c.population >= 1000]
     return max(towns, key=lambda c: c.population) if towns else best
 
 

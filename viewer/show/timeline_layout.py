@@ -297,6 +297,7 @@ class TimelineIndex:
         centres.sort()
         self.order_centres = [c for c, _ in centres]
         self.order_ids = [i for _, i in centres]
+        self.order_pos = {event_id: i for i, event_id in enumerate(self.order_ids)}
 
     # -- queries
 

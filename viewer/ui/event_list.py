@@ -185,25 +185,27 @@ class EventFilterProxy(QSortFilterProxyModel):
         self._conflicts_only = False
         self.setSortRole(SORT_ROLE)
 
-    def _changed(self) -> None:
-        # invalidateFilter is the documented call after a filter parameter changes.
-        self.invalidateFilter()
+    def _change(self, name: str, value: Any) -> None:
+        """Set one filter parameter and re-filter the rows."""
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10: invalidateFilter is deprecated
+            self.beginFilterChange()
+            setattr(self, name, value)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            setattr(self, name, value)
+            self.invalidateFilter()
 
     def set_text(self, text: str) -> None:
-        self._text = text.strip().lower()
-        self._changed()
+        self._change("_text", text.strip().lower())
 
     def set_source(self, article_id: str | None) -> None:
-        self._source = article_id or None
-        self._changed()
+        self._change("_source", article_id or None)
 
     def set_date_range(self, lo: dt.date | None, hi: dt.date | None) -> None:
-        self._range = (lo, hi) if lo is not None and hi is not None else None
-        self._changed()
+        self._change("_range", (lo, hi) if lo is not None and hi is not None else None)
 
     def set_conflicts_only(self, on: bool) -> None:
-        self._conflicts_only = on
-        self._changed()
+        self._change("_conflicts_only", bool(on))
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()

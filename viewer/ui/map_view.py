@@ -20,7 +20,7 @@ import logging
 import math
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QImage
@@ -102,16 +102,23 @@ class MapPage(QWebEnginePage):
 
 
 class MapBridge(QObject):
-    """The only object the page can call; arguments are checked since the page shows untrusted text."""
+    """The only object the page can call; arguments are checked since the page shows untrusted text.
 
-    clicked = Signal(str)
-    pinned = Signal(str, float, float)
-    pageReady = Signal()
+    It has no signals of its own (QWebChannel would show them to the page) and
+    hands calls to plain Python callbacks instead.  QWebChannel also publishes
+    QObject's own ``deleteLater``: a page script could at worst cut its own link
+    to Python; the CSP and textContent-only rendering keep such scripts out.
+    """
+
+    def __init__(self, on_click: Callable[[str], None], on_pin: Callable[[str, float, float], None],
+                 on_ready: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._on_click, self._on_pin, self._on_ready = on_click, on_pin, on_ready
 
     @Slot(str)
     def markerClicked(self, event_id: str) -> None:  # noqa: N802 (called from JS)
         if isinstance(event_id, str) and 0 < len(event_id) <= MAX_ID_LENGTH:
-            self.clicked.emit(event_id)
+            self._on_click(event_id)
 
     @Slot(str, float, float)
     def placePinned(self, name: str, lat: float, lon: float) -> None:  # noqa: N802
@@ -119,11 +126,11 @@ class MapBridge(QObject):
             return
         if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             return
-        self.pinned.emit(name, float(lat), float(lon))
+        self._on_pin(name, float(lat), float(lon))
 
     @Slot()
     def ready(self) -> None:
-        self.pageReady.emit()
+        self._on_ready()
 
 
 def _js(value: Any) -> str:
@@ -157,7 +164,7 @@ class QtMap(QWidget):
         self.page = MapPage(self.profile, self.view)
         self._harden(self.page.settings())
         self.view.setPage(self.page)
-        self.bridge = MapBridge(self)
+        self.bridge = MapBridge(self._on_marker_clicked, self._on_place_pinned, self._on_page_ready, self)
         self.channel = QWebChannel(self.page)
         self.channel.registerObject("bridge", self.bridge)
         self.page.setWebChannel(self.channel)
@@ -182,9 +189,6 @@ class QtMap(QWidget):
 
     def _connect(self) -> None:
         self.page.loadFinished.connect(self._on_load_finished)
-        self.bridge.pageReady.connect(self._on_page_ready)
-        self.bridge.clicked.connect(self._on_marker_clicked)
-        self.bridge.pinned.connect(self._on_place_pinned)
         self._unsubscribe = self.selection.subscribe(self._on_selection)
         self.destroyed.connect(self._unsubscribe)
 
@@ -277,7 +281,6 @@ class QtMap(QWidget):
         if not ok:
             log.warning("the map page failed to load")
 
-    @Slot()
     def _on_page_ready(self) -> None:
         if self.is_ready:
             return
@@ -295,14 +298,12 @@ class QtMap(QWidget):
         # A click on the map already shows the event: highlight it but do not move the view.
         self._apply_selection(ids, pan=origin is not self)
 
-    @Slot(str)
     def _on_marker_clicked(self, event_id: str) -> None:
         if self.story is None or self.story.event(event_id) is None:
             return
         self.selection.select([event_id], origin=self)
         self.eventClicked.emit(event_id)
 
-    @Slot(str, float, float)
     def _on_place_pinned(self, name: str, lat: float, lon: float) -> None:
         if self.story is not None:
             self.story = with_pinned_place(self.story, name, lat, lon)

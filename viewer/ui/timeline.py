@@ -15,8 +15,10 @@ event, C next conflict, Esc clears the selection.
 from __future__ import annotations
 
 import html
+import weakref
 from typing import Callable
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGestureEvent, QPinchGesture, QSizePolicy, QToolTip, QWidget
@@ -64,8 +66,7 @@ class QtTimeline(QWidget):
         self._band: Rect | None = None
         self._conflict_cursor = -1
         self._range_throttle = Throttle(RANGE_SIGNAL_MS, self._emit_range, self)
-        self._unsubscribe: Callable[[], None] | None = selection.subscribe(self._on_selection)
-        self.destroyed.connect(lambda *_: self._detach())
+        self._unsubscribe: Callable[[], None] | None = selection.subscribe(_weak_listener(self))
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -153,7 +154,8 @@ class QtTimeline(QWidget):
     def _on_selection(self, selected: frozenset[str], origin: object) -> None:
         self.update()
 
-    def _detach(self) -> None:
+    def detach(self) -> None:
+        """Stop listening to the selection (also happens by itself once the widget is gone)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
@@ -318,12 +320,14 @@ class QtTimeline(QWidget):
 
     def step_event(self, forward: bool = True) -> str | None:
         """Select the next (or previous) dated event in time and bring it into view."""
-        centres = [c for c in (self.index.centre_of(e) for e in self.selection.selected) if c is not None]
-        if centres:
-            anchor = max(centres) if forward else min(centres)
+        selected = [e for e in self.selection.selected if e in self.index.order_pos]
+        if selected:  # by position, so events sharing a date are all visited
+            positions = [self.index.order_pos[e] for e in selected]
+            i = max(positions) + 1 if forward else min(positions) - 1
+            event_id = self.index.order_ids[i] if 0 <= i < len(self.index.order_ids) else None
         else:
             anchor = self._range[0] - 1e-6 if forward else self._range[1] + 1e-6
-        event_id = self.index.next_event(anchor, forward)
+            event_id = self.index.next_event(anchor, forward)
         if event_id is None:
             return None
         self._select({event_id})
@@ -382,3 +386,20 @@ class QtTimeline(QWidget):
         source = (article.outlet or article.title) if article else event.article_id
         return (f"<b>{esc(event.what)}</b><br>When: {esc(when)}<br>Where: {esc(where)}<br>"
                 f"Source: {esc(source or '')}<br><i>“{esc(event.sentence)}”</i>")
+
+
+def _weak_listener(widget: QtTimeline):
+    """A selection listener that does not keep the widget alive and unsubscribes once it is gone.
+
+    The SelectionModel is Qt-free and outlives widgets; a bound method would keep
+    a deleted widget's wrapper reachable and repaint a destroyed C++ object.
+    """
+    ref = weakref.ref(widget)
+
+    def listener(selected: frozenset[str], origin: object) -> None:
+        target = ref()
+        if target is None or not shiboken6.isValid(target):
+            return
+        target._on_selection(selected, origin)
+
+    return listener

@@ -1,0 +1,302 @@
+"""The main window driven headless: drop articles, inspect, correct, undo, save, reopen.
+
+The first tests exercise the widgets on the hand-built sample story (fast, no
+language model); the scenario tests at the end run the real pipeline in the
+real window, exactly as a user would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from story_factory import sample_story
+from viewer.model import Story
+from viewer.show.selection import SelectionModel
+from viewer.store import Workspace
+from viewer.ui.event_list import EVENT_ID_ROLE, EventListWidget
+from viewer.ui.inspector import Inspector, conflict_summary, highlighted_sentence_html
+from viewer.ui.main_window import MainWindow, paths_from_text
+
+INGEST_TIMEOUT_MS = 180_000
+
+#: Headless Qt WebEngine (the map) reports its software-rendering fallback as warnings.
+pytestmark = pytest.mark.qt_log_ignore(
+    "propagateSizeHints", "does not support raise", "QRhiGles2", "RHI", "Vulkan", "GBM is not supported",
+    "GPUInfo", "Release of profile requested",
+)
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, monkeypatch, qapp):
+    """QSettings and the data folder in tmp: tests never touch the user's own."""
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    qapp.setOrganizationName("CrosscheckTests")
+    qapp.setApplicationName("Crosscheck")
+    monkeypatch.setenv("CROSSCHECK_DATA_DIR", str(tmp_path / "data"))
+    QSettings().clear()
+    yield
+    QSettings().clear()
+
+
+def open_window(qtbot, path: Path, **kwargs) -> MainWindow:
+    window = MainWindow(str(path), **kwargs)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def drop_paths(window: MainWindow, paths: list[Path]) -> bool:
+    """A real drag-enter + drop with file URLs, delivered like the platform would."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    point = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(point.toPoint(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, enter)
+    drop = QDropEvent(point, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    QApplication.sendEvent(window, drop)
+    return enter.isAccepted() and drop.isAccepted()
+
+
+def wait_idle(qtbot, window: MainWindow, condition=lambda: True, timeout: int = INGEST_TIMEOUT_MS) -> None:
+    qtbot.waitUntil(lambda: not window.is_busy() and bool(condition()), timeout=timeout)
+
+
+# --------------------------------------------------- widgets on a built story
+
+
+def test_event_list_filters_sorts_and_shares_selection(qtbot):
+    story, selection = sample_story(), SelectionModel()
+    widget = EventListWidget(selection)
+    qtbot.addWidget(widget)
+    widget.set_story(story)
+    assert widget.proxy.rowCount() == len(story.events)
+    widget.conflicts_only.setChecked(True)
+    coup = {e.id for e in story.events if e.cluster_id == "c-coup"}
+    assert set(widget.visible_event_ids()) == coup
+    widget.conflicts_only.setChecked(False)
+    widget.filter_edit.setText("mosul")
+    assert {story.event(e).cluster_id for e in widget.visible_event_ids()} >= {"c-caliphate"}
+    assert all("mosul" in (story.event(e).sentence + story.event(e).what + str(story.event(e).where)).lower()
+               for e in widget.visible_event_ids())
+    widget.filter_edit.clear()
+    widget.set_date_range(dt.date(2019, 1, 1), dt.date(2019, 1, 31))
+    shown = [story.event(e) for e in widget.visible_event_ids()]
+    assert shown and all(e.when.earliest <= dt.date(2019, 1, 31) and e.when.latest >= dt.date(2019, 1, 1)
+                         for e in shown)
+    widget.set_date_range(None, None)
+    # table -> shared selection
+    widget.table.selectRow(0)
+    first = widget.proxy.index(0, 0).data(EVENT_ID_ROLE)
+    assert selection.selected == {first}
+    # shared selection -> table
+    selection.select(coup, origin="map")
+    selected_rows = {i.data(EVENT_ID_ROLE) for i in widget.table.selectionModel().selectedRows()}
+    assert selected_rows == coup
+
+
+def test_event_list_sorts_by_date(qtbot):
+    story = sample_story()
+    widget = EventListWidget(SelectionModel())
+    qtbot.addWidget(widget)
+    widget.set_story(story)
+    widget.table.sortByColumn(2, Qt.AscendingOrder)
+    starts = [story.event(e).when.bounds_days()[0] for e in widget.visible_event_ids()
+              if story.event(e).when is not None and story.event(e).when.is_anchored]
+    assert starts == sorted(starts) and len(starts) > 5
+
+
+def test_conflict_summary_names_both_sides():
+    story = sample_story()
+    summary = conflict_summary(story.conflicts_of_cluster("c-coup"), story)
+    assert summary == ("2 sources place it in September 2018 in al-Keshma; "
+                       "3 sources on 10 January 2019 near Hajin.")
+
+
+def test_inspector_escapes_and_highlights(qtbot):
+    story = sample_story()
+    event = next(e for e in story.events if e.article_id == "003" and e.cluster_id == "c-coup")
+    html = highlighted_sentence_html(event)
+    assert '<span style="background-color:#FFE8A3;">10 January</span>' in html or "10 January</span>" in html
+    assert "Hajin</span>" in html
+    event.sentence = "<script>alert(1)</script> " + event.sentence
+    assert "<script>" not in highlighted_sentence_html(event)
+    selection = SelectionModel()
+    inspector = Inspector(selection)
+    qtbot.addWidget(inspector)
+    inspector.set_story(story)
+    selection.select([event.id])
+    assert "<script>alert(1)</script>" in inspector.text()  # shown as text, not run
+    assert "3 sources on 10 January 2019 near Hajin" in inspector.text()
+    with qtbot.waitSignal(inspector.sourceRequested) as blocker:
+        inspector.open_source(event.id)
+    assert blocker.args == [event.article_id, event.start, event.end]
+
+
+def test_paths_from_text(tmp_path):
+    article = tmp_path / "a b.txt"
+    article.write_text("x", encoding="utf-8")
+    text = f"'{article}'\nnot a path\n{QUrl.fromLocalFile(str(tmp_path)).toString()}\n"
+    assert paths_from_text(text) == [str(article), str(tmp_path)]
+
+
+def test_window_shows_a_built_story_and_opens_the_article(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    story = sample_story()
+    window._on_story_ready(story)
+    coup = [e for e in story.events if e.cluster_id == "c-coup"]
+    window.select_events([coup[0].id])
+    assert "2 sources place it in September 2018 in al-Keshma" in window.inspector.text()
+    dialog = window.open_article(coup[0].article_id, coup[0].start, coup[0].end)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.selected_text().split() == coup[0].sentence.split()
+    window.close()
+
+
+def test_find_shortcut_focuses_the_filter_and_paste_reads_a_path(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    window.activateWindow()
+    window.act_find.trigger()
+    qtbot.waitUntil(lambda: window.event_list.filter_edit.hasFocus() or
+                    QApplication.focusWidget() is window.event_list.filter_edit, timeout=2000)
+    assert window.act_find.shortcut().toString() == "Ctrl+F"
+    QGuiApplication.clipboard().setText("no such path at all")
+    window.act_paste.trigger()
+    assert "no path" in window.statusBar().currentMessage()
+    window.close()
+
+
+def test_newer_workspace_shows_the_workspace_error(qtbot, tmp_path):
+    newer = tmp_path / "newer.crosscheck"
+    Workspace(newer).close()
+    import sqlite3
+
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    assert not window.switch_workspace(newer)
+    assert "newer version" in window.reporter.last_message
+    assert window.workspace_path == str(tmp_path / "w.crosscheck")
+    window.close()
+
+
+def test_dock_layout_is_restored(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    window.map_dock.setFloating(True)
+    window.sources_dock.hide()
+    window.close()
+    again = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    assert again.map_dock.isFloating()
+    assert not again.sources_dock.isVisible()
+    again.close()
+
+
+# ------------------------------------------------ the real pipeline, end to end
+
+
+def coup_time_conflict(story: Story):
+    """The coup-attempt time conflict: September 2018 (000, 001) against 10 January 2019 (002-004)."""
+    ids = {a.id: Path(a.path).name[:3] for a in story.articles}
+    for conflict in story.conflicts:
+        if conflict.kind != "time":
+            continue
+        sides = [{ids.get(a) for a in side.article_ids} for side in conflict.sides]
+        if any(s & {"000", "001"} for s in sides) and any(s & {"002", "003", "004"} for s in sides):
+            return conflict
+    return None
+
+
+@pytest.mark.slow
+def test_drop_inspect_correct_undo_save_reopen(qtbot, tmp_path, sample_dir):
+    window = open_window(qtbot, tmp_path / "first.crosscheck")
+    assert drop_paths(window, [sample_dir])
+    wait_idle(qtbot, window, lambda: len(window.story.articles) == 5)
+    story = window.story
+    assert story.events, window.reporter.last_message
+    # the list, the timeline and the map hold the events
+    assert window.event_list.proxy.rowCount() == len(story.events)
+    qtbot.waitUntil(lambda: window.timeline is not None and window.map is not None, timeout=20_000)
+    assert {e.id for e in window.timeline.story.events} == {e.id for e in story.events}
+    assert window.map.wait_until_ready(30_000)
+    resolved = sum(1 for e in story.events if e.where is not None and e.where.is_resolved)
+    qtbot.waitUntil(lambda: window.map.call("crosscheck.markerCount()") == resolved, timeout=10_000)
+    assert resolved > 0
+    # select the coup attempt: the inspector explains both sides
+    conflict = coup_time_conflict(story)
+    assert conflict is not None, [(c.kind, c.explanation) for c in story.conflicts]
+    first = conflict.sides[0].event_ids[0]
+    window.event_list.filter_edit.clear()
+    row = next(r for r in range(window.event_list.proxy.rowCount())
+               if window.event_list.proxy.index(r, 0).data(EVENT_ID_ROLE) == first)
+    window.event_list.table.selectRow(row)
+    assert window.selection.selected == {first}
+    text = window.inspector.text()
+    assert "Sources disagree" in text
+    assert "September 2018" in text and "January 2019" in text
+    window.grab().save(str(tmp_path / "window.png"))
+    # a correction: not a conflict; undo; redo
+    window.act_not_conflict.trigger()
+    wait_idle(qtbot, window, lambda: all(c.dismissed for c in window.story.conflicts
+                                         if c.cluster_id == conflict.cluster_id))
+    assert "Sources disagree" not in window.inspector.text()
+    window.act_undo.trigger()
+    wait_idle(qtbot, window, lambda: coup_time_conflict(window.story) is not None
+              and not coup_time_conflict(window.story).dismissed)
+    assert "Sources disagree" in window.inspector.text()
+    window.act_redo.trigger()
+    wait_idle(qtbot, window, lambda: all(c.dismissed for c in window.story.conflicts
+                                         if c.cluster_id == conflict.cluster_id))
+    # a second correction: a publication date set by the user
+    target = next(a for a in window.story.articles if a.path.endswith("000_eacc128b9b235077.txt"))
+    window.set_publication_date(target.id, dt.date(2019, 2, 11))
+    wait_idle(qtbot, window, lambda: window.story.article(target.id).published_from == "user")
+    assert any(row[2] == "set by you" for row in window.sources.row_texts())
+    # save as, close, reopen: everything is found again
+    saved = tmp_path / "saved.crosscheck"
+    assert window.save_as(saved)
+    wait_idle(qtbot, window)
+    assert window.workspace_path == str(saved)
+    n_events = len(window.story.events)
+    window.close()
+    again = open_window(qtbot, saved, load_pipeline=False)
+    wait_idle(qtbot, again, lambda: len(again.story.articles) == 5)
+    assert len(again.story.events) == n_events
+    assert again.story.article(target.id).published == dt.date(2019, 2, 11)
+    assert again.story.article(target.id).published_from == "user"
+    assert all(c.dismissed for c in again.story.conflicts if c.cluster_id == conflict.cluster_id)
+    assert again.selection.selected == {first}  # the view comes back too
+    assert again.event_list.proxy.rowCount() == n_events
+    again.close()
+
+
+@pytest.mark.slow
+def test_bad_files_get_one_message_each(qtbot, tmp_path, sample_dir):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    shutil.copy(sample_dir / "003_29de31a5087264fe.txt", folder / "good.txt")
+    missing = tmp_path / "does-not-exist.txt"
+    window = open_window(qtbot, tmp_path / "bad.crosscheck")
+    assert drop_paths(window, [folder, missing])
+    wait_idle(qtbot, window, lambda: window._last_ingest_report is not None)
+    messages = window.sources.error_messages()
+    names = {Path(p).name for p in messages}
+    assert {"empty.txt", "binary.txt", "does-not-exist.txt"} <= names
+    assert all(m.strip() for m in messages.values())
+    assert len(window.story.articles) == 1
+    rows = window.sources.row_texts()
+    assert sum(1 for r in rows if r[2] == "not read") >= 3
+    window.close()
