@@ -37,13 +37,12 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, monkeypatch, qapp):
-    """QSettings and the data folder in tmp: tests never touch the user's own."""
+def isolated_settings(tmp_path, qapp):
+    """QSettings in tmp: tests never touch the user's own (workspaces are always given in tmp)."""
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     qapp.setOrganizationName("CrosscheckTests")
     qapp.setApplicationName("Crosscheck")
-    monkeypatch.setenv("CROSSCHECK_DATA_DIR", str(tmp_path / "data"))
     QSettings().clear()
     yield
     QSettings().clear()
@@ -122,6 +121,19 @@ def test_conflict_summary_names_both_sides():
     summary = conflict_summary(story.conflicts_of_cluster("c-coup"), story)
     assert summary == ("2 sources place it in September 2018 in al-Keshma; "
                        "3 sources on 10 January 2019 near Hajin.")
+
+
+def test_conflict_summary_never_attributes_a_place_to_the_wrong_sources():
+    story = sample_story()
+    conflicts = story.conflicts_of_cluster("c-coup")
+    place = next(c for c in conflicts if c.kind == "place")
+    place.sides[0].article_ids = ["001"]  # only one of the two September sources names al-Keshma
+    summary = conflict_summary(conflicts, story)
+    assert summary == ("2 sources place it in September 2018; 3 sources on 10 January 2019. "
+                       "1 source places it in al-Keshma; 3 sources near Hajin.")
+    place.dismissed = True
+    assert conflict_summary(conflicts, story) == (
+        "2 sources place it in September 2018; 3 sources on 10 January 2019.")
 
 
 def test_inspector_escapes_and_highlights(qtbot):
@@ -230,9 +242,12 @@ def test_drop_inspect_correct_undo_save_reopen(qtbot, tmp_path, sample_dir):
     qtbot.waitUntil(lambda: window.timeline is not None and window.map is not None, timeout=20_000)
     assert {e.id for e in window.timeline.story.events} == {e.id for e in story.events}
     assert window.map.wait_until_ready(30_000)
-    resolved = sum(1 for e in story.events if e.where is not None and e.where.is_resolved)
-    qtbot.waitUntil(lambda: window.map.call("crosscheck.markerCount()") == resolved, timeout=10_000)
-    assert resolved > 0
+    lo, hi = window.timeline.visible_range()
+    expected = {e.id for e in story.events if e.where is not None and e.where.is_resolved
+                and e.when is not None and e.when.is_anchored
+                and e.when.bounds_days()[0] < hi and lo < e.when.bounds_days()[1]}
+    assert expected  # the map shows the resolved events inside the timeline's window
+    qtbot.waitUntil(lambda: set(window.map.call("crosscheck.shownIds()")) == expected, timeout=10_000)
     # select the coup attempt: the inspector explains both sides
     conflict = coup_time_conflict(story)
     assert conflict is not None, [(c.kind, c.explanation) for c in story.conflicts]

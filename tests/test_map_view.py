@@ -14,7 +14,7 @@ from geopy.distance import geodesic
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineSettings
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 
 from story_factory import HAJIN, sample_story
 from test_map_page import HOSTILE_PLACE, HOSTILE_SENTENCE, hostile_story
@@ -23,7 +23,7 @@ from viewer.show import palette
 from viewer.show.map_page import distance_label
 from viewer.show.selection import SelectionModel
 from viewer.ui.export_map import export_map
-from viewer.ui.map_view import MapPage, NetworkGuard, QtMap
+from viewer.ui.map_view import NetworkGuard, QtMap
 from viewer.ui.throttle import Throttle
 
 READY_MS = 30_000
@@ -258,14 +258,12 @@ def local_server():
     server.server_close()
 
 
-def _page_with_image(qtbot, profile: QWebEngineProfile, url: str) -> MapPage:
+def _page_with_image(qtbot, profile: QWebEngineProfile, url: str) -> QWebEnginePage:
     """A local page that asks for an image from ``url``; only the profile's guard can stop it."""
-    page = MapPage(profile)
+    page = QWebEnginePage(profile)
     page.settings().setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, True)
-    home = QUrl("file:///crosscheck-test/index.html")
-    page.home = home
     with qtbot.waitSignal(page.loadFinished, timeout=10_000):
-        page.setHtml(f'<img src="{url}/tile.png">', home)
+        page.setHtml(f'<img src="{url}/tile.png">', QUrl("file:///crosscheck-test/index.html"))
     return page
 
 

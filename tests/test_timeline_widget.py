@@ -210,3 +210,4 @@ def test_throttle_calls_at_once_then_once_more_with_the_latest_arguments(qtbot):
     now[0] = 10.0
     throttle(4)
     assert calls == [1, 3, 4]
+

@@ -44,7 +44,7 @@ SKIP_TIME_VALUES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})
 VICTIM_VERBS = frozenset({"survive", "fend", "overcome", "foil", "thwart", "flee", "escape", "repel",
                           "repulse", "resist", "avert", "suffer", "face", "undergo"})
 ANAPHORA_WINDOW = 3
-IRREALIS_HEADS = frozenset({"try", "want", "plan", "seek", "attempt", "hope", "aim", "intend", "vow",
+IRREALIS_HEADS = frozenset({"want", "plan", "hope", "aim", "intend", "vow",
                             "threaten", "eager", "urge", "expect", "need", "able", "ready", "keen"})
 #: "the ISIL leader" in a story about one leader is that leader (light coreference).
 ROLE_NOUNS = frozenset({"leader", "chief", "head", "commander", "founder", "warlord", "caliph"})  # sentences back to look for the antecedent of "the incident"
@@ -95,6 +95,7 @@ class _ActorBook:
 
     display: dict[str, str] = field(default_factory=dict)
     persons: Counter = field(default_factory=Counter)
+    positions: dict[str, list[int]] = field(default_factory=dict)  # token indices per key
 
     @property
     def main_person(self) -> str | None:
@@ -102,6 +103,21 @@ class _ActorBook:
             return None
         key = self.persons.most_common(1)[0][0]
         return self.display.get(key, key)
+
+    def person_near(self, token) -> str | None:
+        """The main person, if named in the pronoun's sentence or the one before.
+
+        Light coreference: "he" far from any mention of the main person is
+        more likely someone else ("we captured this British doctor. He ...").
+        """
+        main = self.main_person
+        if main is None:
+            return None
+        key = actor_key(main)
+        sent_start = token.sent.start
+        window_start = token.doc[sent_start - 1].sent.start if sent_start > 0 else 0
+        near = any(window_start <= i <= token.i + 10 for i in self.positions.get(key, ()))
+        return main if near else None
 
     def name(self, surface: str) -> str:
         key = actor_key(surface)
@@ -122,6 +138,9 @@ def _actor_book(doc) -> _ActorBook:
             book.display[key] = surface
         if ent.label_ == "PERSON" or (ent.label_ == "ORG" and key in book.persons):
             book.persons[key] += 1
+    for ent in doc.ents:
+        if ent.label_ in ACTOR_LABELS:
+            book.positions.setdefault(actor_key(_clean_name(ent.text)), []).append(ent.start)
     # An ORG-labelled single name that matches a person's key is that person.
     for ent in doc.ents:
         if ent.label_ == "ORG" and actor_key(_clean_name(ent.text)) in book.persons:
@@ -214,8 +233,8 @@ def _is_eventive_verb(token) -> bool:
 def _is_irrealis(token) -> bool:
     """'was trying to escape', 'eager to overthrow': wanted, not (yet) happened."""
     node = token
-    for _ in range(3):
-        if node.dep_ != "xcomp" or node.head is node:
+    for _ in range(4):
+        if node.dep_ not in ("xcomp", "conj") or node.head is node:
             return False
         node = node.head
         if _lemma(node) in IRREALIS_HEADS:
@@ -391,21 +410,34 @@ def _best_time(spans: list[TimeSpan]) -> TimeSpan | None:
     return min(spans, key=lambda s: (_precision_rank(s), s.start))
 
 
-_PLACE_RANK = {"point": 0, "unresolved": 0, "near": 1, "area": 2}
+#: Words that make an unplaced name a stretch of land rather than a spot.
+AREA_WORDS = frozenset({"river", "valley", "desert", "mountains", "sea", "lake", "region", "province",
+                        "border", "basin", "coast", "gulf", "plain", "strait"})
 
 
-def _place_rank(place: Place, all_places: list[Place]) -> tuple[int, int]:
-    rank = _PLACE_RANK.get(place.precision, 3)
-    if place.kind == "country":
+def _place_rank(place: Place) -> tuple[int, int, int]:
+    """Most specific first: a placed town, a named but unplaced spot, "near X", an area."""
+    words = set(place.name.lower().split())
+    if place.precision == "area" or place.kind in ("country", "region") or words & AREA_WORDS:
         rank = 3
-    return rank, place.start
+    elif place.precision == "near" or place.qualifier == "near":
+        rank = 2
+    elif place.is_resolved:
+        rank = 0
+    else:
+        rank = 1
+    return rank, 0 if place.is_resolved else 1, place.start
 
 
 def _best_place(places: list[Place]) -> Place | None:
-    """The most specific place given for one event: a named spot before 'near X' before an area."""
-    if not places:
-        return None
-    return min(places, key=lambda p: _place_rank(p, places))
+    """The most specific place given for one event ("the Great Mosque in Mosul" -> Mosul)."""
+    return min(places, key=_place_rank) if places else None
+
+
+def _is_nationality(doc, place: Place) -> bool:
+    """"Syrian forces", "Tunisians": a nationality word says who, not where."""
+    span = doc.char_span(place.start, place.end, alignment_mode="expand")
+    return span is not None and any(t.ent_type_ == "NORP" for t in span)
 
 
 # ----------------------------------------------------------------- phrases
@@ -417,8 +449,9 @@ def _phrase(tokens) -> str:
 
 def _short_np(token, book: _ActorBook) -> str:
     """A noun phrase without its clauses: "the desert", "his bodyguards"."""
-    if (token.lower_ in PERSON_PRONOUNS and token.dep_ != "poss" or _is_definite_role(token)) \
-            and book.main_person:
+    if token.lower_ in PERSON_PRONOUNS and token.dep_ != "poss" and book.person_near(token):
+        return book.person_near(token)  # type: ignore[return-value]
+    if _is_definite_role(token) and book.main_person:
         return book.main_person
     if token.ent_type_ in ACTOR_LABELS:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
@@ -486,8 +519,8 @@ def _actors_of_token(token, book: _ActorBook) -> list[str]:
     ent = _entity_at(token) if token.ent_type_ else None
     if ent is not None and ent.label_ in ACTOR_LABELS:
         found.append(book.name(_clean_name(ent.text)))
-    elif token.lower_ in PERSON_PRONOUNS and book.main_person:
-        found.append(book.main_person)
+    elif token.lower_ in PERSON_PRONOUNS and book.person_near(token):
+        found.append(book.person_near(token))  # type: ignore[arg-type]
     elif _is_definite_role(token) and book.main_person:
         found.append(book.main_person)
     for child in token.children:
@@ -565,6 +598,7 @@ def extract_events(article: Article, doc, times: list[TimeSpan], places: list[Pl
 def _events_of_sentence(article, doc, sent, triggers, times, places, book) -> list[Event]:
     owner_of = {i: n for n, trig in enumerate(triggers) for i in trig.owned}
     time_links = _attach(doc, sent, times, owner_of, len(triggers))
+    places = [p for p in places if sent.start_char <= p.start < sent.end_char and not _is_nationality(doc, p)]
     place_links = _attach(doc, sent, places, owner_of, len(triggers))
     own_times = [[m for m, owner, _ in time_links if owner == n] for n in range(len(triggers))]
     own_places = [[m for m, owner, _ in place_links if owner == n] for n in range(len(triggers))]

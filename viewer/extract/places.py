@@ -65,7 +65,7 @@ class Mention:
     sentence_start: int
     qualifier: str | None = None  # "near", "outside", "north of", "eastern", ...
     distance_km: float | None = None  # "10 km north of"
-    container: int | None = None  # index of the mention this one lies in ("Hajin in Deir ez-Zor")
+    container: int | None = None  # start offset of the mention this one lies in ("Hajin in Deir ez-Zor")
     region_cue: bool = False  # followed by "province", "governorate", "county"...
 
     @property
@@ -184,5 +184,5 @@ def _with_containers(mentions: list[Mention], text: str) -> list[Mention]:
         if inner.label not in PLACE_LABELS or outer.label not in PLACE_LABELS:
             continue
         if _IN_PATTERN.match(text[inner.end:outer.start]):
-            out[i] = replace(inner, container=i + 1)
+            out[i] = replace(inner, container=outer.start)
     return out

@@ -51,6 +51,11 @@ class _Cand:
     day: int | None = None
     year_explicit: bool = False
     priority: int = 0
+    #: How the value follows the temporal focus (the last date mentioned before it), see
+    #: _resolve_against_focus: "back" (a year earlier, keeping the focus's granularity),
+    #: "back_dct" (a year ago: the same, only while the focus is in the reference year),
+    #: "same:<unit>" (that year, the quarter), "shift:<unit>:<n>" (the following year).
+    anchor: str | None = None
 
 
 # ---------------------------------------------------------------------- tense
@@ -516,8 +521,12 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return None
     tail = (match["tail"] or "").strip(" -").lower()
     tail = re.sub(r"\s+", " ", tail)
+    if tail == "old":
+        return None  # an age ("52 years old", "a 136-year-old bank"): TimeBank leaves ages untagged
     modifier = _modifier(match)
     start = match.start("num") if _approx_words_only(match) and not tail else match.start()
+    if match["the"] and _approx_words_only(match):
+        start = match.start("the")  # "over the past 20 years": the hedge stays out, "the past" stays in
     if tail in ("earlier", "before", "later") and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3]):
         # "six months before fleeing": anchored to an event, not to the reference
         return _Cand(start, match.start("tail"), "DURATION", _duration_value(number, unit), modifier)
@@ -540,7 +549,13 @@ def _relative_date(match: re.Match[str], ctx: _Context, unit: str, number: float
     steps = int(number) * sign
     value = _shift_value(ctx.ref, unit, steps, ctx.ref_time)
     kind = "TIME" if "T" in value else "DATE"
-    return _Cand(match.start(), match.end(), kind, value, modifier)
+    tail = re.sub(r"\s+", " ", (match["tail"] or "").strip(" -").lower())
+    anchor = None
+    if unit == "year" and steps == -1:
+        anchor = "back_dct" if tail == "ago" else "back"
+    elif unit in ("year", "month") and tail in ("earlier", "before"):
+        anchor = f"shift:{unit}:{steps}"  # "two years earlier": before the date in focus, not the reference
+    return _Cand(match.start(), match.end(), kind, value, modifier, anchor=anchor)
 
 
 def _on_rel_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -604,11 +619,55 @@ def _on_spelled_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 
 def _on_the_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    """'the quarter', 'the latest quarter': in a past-tense report, the last completed quarter."""
+    """'the quarter', 'the latest period': the quarter in focus, else (past tense) the last completed one."""
+    anchor = "same:quarter" if match["noun"] else "same:period"
     if ctx.ref is None:
-        return _Cand(match.start(), match.end(), "DATE", "XXXX-QX", None, True)
+        return _Cand(match.start(), match.end(), "DATE", "XXXX-QX", None, True, anchor=anchor)
     past = ctx.tense(match.start(), match.end()) in ("past", None)
-    return _Cand(match.start(), match.end(), "DATE", _shift_value(ctx.ref, "quarter", -1 if past else 0))
+    value = _shift_value(ctx.ref, "quarter", -1 if past else 0)
+    return _Cand(match.start(), match.end(), "DATE", value, anchor=anchor)
+
+
+def _on_year_ago_period(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'the year-ago quarter', 'year-earlier results', 'the same period last year': a year before the focus.
+
+    TimeML anchors these comparisons to the date in focus and keeps its granularity
+    (a third quarter's year-ago period is the third quarter of the year before).
+    """
+    bare_adjective = match["adj"] and not match["noun"]  # "year-ago results": only the adjective is the timex
+    start = match.start("adj") if bare_adjective else match.start()
+    end = match.end("adj") if bare_adjective else match.end()
+    ref_year = ctx.ref.year if ctx.ref else None
+    if match["ord"]:
+        quarter = lex.ORDINALS[match["ord"].lower()]
+        if ref_year is None:
+            return _Cand(start, end, "DATE", f"XXXX-Q{quarter}", None, True)
+        return _Cand(start, end, "DATE", f"{ref_year - 1}-Q{quarter}", anchor=f"quarter{quarter}:back")
+    anchor = "back_quarter" if re.search(r"quarter", match["noun"] or "", re.I) else "back"
+    if ref_year is None:
+        return _Cand(start, end, "DATE", "XXXX", None, True, anchor=anchor)
+    return _Cand(start, end, "DATE", f"{ref_year - 1}", anchor=anchor)
+
+
+def _on_year_period(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'the 1988 period', 'the 1989 quarter': the period in focus, moved to that year."""
+    year = match["year"]
+    return _Cand(match.start(), match.end(), "DATE", year, anchor=f"year{year}", year_explicit=True)
+
+
+def _on_that_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'that year', 'later that month', 'the following year', 'the previous day': relative to the focus."""
+    unit = match["unit"].lower()
+    rel = re.sub(r"\s+", " ", match["rel"].lower())
+    if rel == "the next" and unit != "day":
+        return None  # "the next year" is a duration (P1Y)
+    steps = {"following": 1, "next": 1, "previous": -1, "preceding": -1, "prior": -1}.get(rel.split()[-1], 0)
+    modifier = _MOD_WORDS.get((match["mod"] or "").lower())
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", _unknown_value(_UNIT_PRECISION[unit]), modifier, True,
+                     anchor=f"shift:{unit}:{steps}")
+    value = _shift_value(ctx.ref, unit, steps)
+    return _Cand(match.start(), match.end(), "DATE", value, modifier, anchor=f"shift:{unit}:{steps}")
 
 
 def _part_code(word: str | None) -> str | None:
@@ -747,8 +806,10 @@ def _on_set_adverb(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 
 def _on_vague_plural(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'for years', 'decades-long', 'in recent months': an unknown number of units (PXY, PXM...)."""
     unit = lex.unit_of(match["unit"])
-    return _Cand(match.start("unit"), match.end("unit"), "DURATION", _duration_value(None, unit))
+    start = match.start("recent") if match.groupdict().get("recent") else match.start("unit")
+    return _Cand(start, match.end("unit"), "DURATION", _duration_value(None, unit))
 
 
 def _on_day_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -788,7 +849,13 @@ _RULES: list[tuple[str, Handler, int]] = [
     (rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?!\d))?\b", _on_season, 1),
     (rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
     (rf"(?:the\s+)?(?P<ord>first|second|1st|2nd)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
-    (r"the\s+(?:latest|same|year-ago|year-earlier)?\s*quarter\b", _on_the_quarter, 0),
+    (r"the\s+(?:(?:latest|same|current|comparable|corresponding)\s+)?(?P<noun>quarter)\b(?![\s-]+(?:a\s+year|last\s+year))"
+     r"|the\s+(?:latest|same|comparable|corresponding)\s+(?P<noun2>period)\b(?![\s-]+(?:a\s+year|last\s+year))", _on_the_quarter, 0),
+    (r"(?:the\s+)?(?:(?:comparable|same|corresponding|latest)\s+)?(?P<adj>year[\s-]ago|year-earlier|year-before|prior-year)"
+     r"(?P<noun>\s+(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+)?(?:fiscal\s+)?(?:quarter|period|three\s+months|nine\s+months|six\s+months|first\s+half|second\s+half)\b)?"
+     r"|the\s+(?:same|comparable|corresponding|year-ago)?\s*(?:quarter|period)(?P<adj2>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+(?:the\s+)?previous\s+year))", _on_year_ago_period, 3),
+    (r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
+    (r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year)\b(?!\s+or\b)", _on_that_unit, 3),
     # relative
     (rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
     (r"(?P<rel>the)\s+(?P<unit>weekend)\b", _on_rel_unit, 1),
@@ -798,14 +865,15 @@ _RULES: list[tuple[str, Handler, int]] = [
     (rf"{_MODP}(?:(?P<rel>this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
     (rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
     (rf"{_MODP}(?:(?P<anchor>this|last|tomorrow|yesterday)\s+)?(?P<part>morning|afternoon|evening|night|overnight)\b", _on_part_of_day, 0),
-    (r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days|the\s+moment"
-     r"|recently|lately|the\s+past|previously|formerly|recent\s+(?:days|weeks|months|years|times|quarters)"
+    (r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
+     r"|recently|lately|the\s+past|recent\s+times"
      r"|past\s+(?:years|months|decades)|the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|long|short)\s+term"
      r"|(?:the\s+)?coming\s+(?:days|weeks|months|years))\b", _on_ref_word, 0),
     # durations
     (rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
     (rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
     (rf"\b(?P<unit>years|months|weeks|days|decades|hours)-long\b", _on_vague_plural, 0),
+    (r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
     # sets
     (rf"\b(?:every|each|per)\s+(?P<other>other\s+)?(?P<what>{lex.WEEKDAY_RX}|{lex.MONTH_RX}|day|week|month|year|quarter|hour|minute|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn)\b", _on_set, 2),
     (rf"(?P<wds>{lex.WEEKDAYS_PLURAL_RX})(?:\s+(?P<part>mornings|afternoons|evenings|nights))?\b", _on_weekday_plural, 1),
@@ -821,11 +889,12 @@ _T_UNIT = rf"(?i:{lex.UNIT_RX})"
 _RULE_TRIGGERS: list[str] = [
     _T_MONTH, _T_MONTH, _T_DIGIT, _T_DIGIT, _T_DIGIT,  # dates with a day
     _T_MONTH, _T_MONTH, r"\d{4}", r"(?i:\d0['’]?s|ties\b)", r"(?i:century)",
-    r"(?i:spring|summer|fall|autumn|winter)", r"(?i:quarter)", r"(?i:half)", r"(?i:quarter)",
+    r"(?i:spring|summer|fall|autumn|winter)", r"(?i:quarter)", r"(?i:half)", r"(?i:quarter|period)",
+    r"(?i:year)", r"(?i:period|quarter)", r"(?i:day|month|year)",
     _T_UNIT, r"(?i:weekend)", _T_UNIT, r"(?i:year)", r"(?i:nineteen|eighteen|twenty|thousand)",
     lex.WEEKDAY_RX, r"(?i:today|tonight|yesterday|tomorrow)", r"(?i:morning|afternoon|evening|night|overnight)",
     r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)",
-    _T_UNIT, _T_UNIT, _T_UNIT,
+    _T_UNIT, _T_UNIT, _T_UNIT, r"(?i:recent)",
     r"(?i:every|each|per)\b", lex.WEEKDAYS_PLURAL_RX, r"(?:daily|weekly|monthly|annually|yearly|hourly|nightly)",
     _T_DIGIT, _T_DIGIT, r"(?i:noon|midday|midnight)",
 ]
@@ -946,6 +1015,121 @@ def _propagate_range_years(cands: list[_Cand], text: str) -> None:
         first.needs_reference = False
 
 
+# ------------------------------------------------------------- temporal focus
+
+_FOCUS_VALUE = re.compile(r"(?P<y>\d{4})(?:-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?(?:T.*)?")
+
+
+def _truncate(value: str, unit: str) -> str | None:
+    """A focus value at a coarser unit: '1989-09-30' at quarter -> '1989-Q3'; None if too coarse."""
+    match = _FOCUS_VALUE.fullmatch(value)
+    if match is None:
+        return None
+    year, quarter, month, day = match["y"], match["q"], match["m"], match["d"]
+    if unit == "year":
+        return year
+    if unit == "quarter":
+        if quarter:
+            return f"{year}-Q{quarter}"
+        return f"{year}-Q{(int(month) - 1) // 3 + 1}" if month else None
+    if unit == "month":
+        return f"{year}-{month}" if month else None
+    if unit == "day":
+        return f"{year}-{month}-{day}" if day else None
+    return None
+
+
+def _shift_focus(value: str, unit: str, steps: int) -> str | None:
+    """Move a focus value (truncated to ``unit``) by ``steps`` units."""
+    base = _truncate(value, unit)
+    if base is None:
+        return None
+    if unit == "year":
+        return f"{int(base) + steps:04d}"
+    if unit == "quarter":
+        index = int(base[:4]) * 4 + int(base[-1]) - 1 + steps
+        return f"{index // 4:04d}-Q{index % 4 + 1}"
+    if unit == "month":
+        year, month = cal.add_months(int(base[:4]), int(base[5:7]), steps)
+        return f"{year:04d}-{month:02d}"
+    day = dt.date.fromisoformat(base) + dt.timedelta(days=steps)
+    return day.isoformat()
+
+
+def _year_back(focus: str) -> str | None:
+    """A year before the focus at the focus's own granularity: 1989-Q3 -> 1988-Q3."""
+    match = _FOCUS_VALUE.fullmatch(focus)
+    if match is None:
+        return None
+    date_part = focus.split("T")[0]
+    year = int(match["y"]) - 1
+    shifted = f"{year:04d}{date_part[4:]}"
+    if match["d"] and _safe_date(year, int(match["m"]), int(match["d"])) is None:
+        return None  # February 29
+    return shifted
+
+
+def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None:
+    """The value of an expression anchored to the date in focus, or None to keep the reference-based one."""
+    anchor = cand.anchor or ""
+    if focus is None:
+        return None
+    focus_year = int(focus[:4])
+    if anchor == "back_dct":  # "a year ago" is a year before the reference: only a focus in its year helps
+        if ctx.ref is None or focus_year != ctx.ref.year or not re.fullmatch(r"\d{4}-(?:Q\d|\d\d|\d\d-\d\d)", focus):
+            return None
+        return _year_back(focus)
+    if anchor == "back":
+        return _year_back(focus)
+    if anchor == "back_quarter":
+        quarter = _truncate(focus, "quarter")
+        return _year_back(quarter) if quarter else None
+    if anchor.startswith("quarter"):  # "the year-ago third quarter"
+        return f"{focus_year - 1}-Q{anchor[7]}"
+    if anchor.startswith("year"):  # "the 1988 period": the focus's period in that year
+        match = _FOCUS_VALUE.fullmatch(focus)
+        if match and match["q"]:
+            return f"{anchor[4:]}-Q{match['q']}"
+        return None
+    if anchor == "same:quarter" or anchor == "same:period":
+        return _truncate(focus, "quarter") if re.search(r"-Q\d", focus) else None
+    if anchor.startswith("shift:"):
+        _, unit, steps = anchor.split(":")
+        return _shift_focus(focus, unit, int(steps))
+    return None
+
+
+def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
+    """Anchor 'a year earlier', 'the year-ago quarter', 'the following year' to the temporal focus.
+
+    TimeML resolves such expressions against the last date mentioned before
+    them (the "temporal focus"), keeping its granularity, and only falls back to
+    the document date when there is none; we keep the reference-based value as
+    that fallback.
+    """
+    focus: str | None = None
+    for cand in cands:
+        if cand.anchor:
+            value = _anchored_value(cand, focus, ctx)
+            if value is not None:
+                cand.value, cand.needs_reference = value, False
+        if _can_be_focus(cand, ctx.text):
+            focus = cand.value
+
+
+def _can_be_focus(cand: _Cand, text: str) -> bool:
+    """Dates that set the focus: not comparisons with it ('a year earlier' keeps the focus it
+    compares with), nor the end day of the period in focus ('the quarter ended Sept. 30')."""
+    if cand.type not in ("DATE", "TIME") or not _FOCUS_VALUE.fullmatch(cand.value):
+        return False
+    if cand.anchor and not cand.anchor.startswith("shift:"):
+        return False
+    return not _PERIOD_END_BEFORE.search(text, max(0, cand.start - 12), cand.start)
+
+
+_PERIOD_END_BEFORE = re.compile(r"\b(?:ended|ending|through|to)\s+$", re.I)
+
+
 # ------------------------------------------------------------------ finishing
 
 
@@ -985,4 +1169,5 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     chosen = _choose(_find_candidates(ctx))
     chosen = _merge_date_and_time(chosen, text)
     _propagate_range_years(chosen, text)
+    _resolve_against_focus(chosen, ctx)
     return [_anchor_ref_values(_to_span(cand, text), ctx) for cand in chosen]

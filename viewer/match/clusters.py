@@ -8,7 +8,7 @@ shared actor, agree on both time and place.  Two happenings of one kind with
 no shared actor and incompatible time/place stay apart.
 
 Scale: candidate pairs come from blocks (class family x actor, x place,
-x month); large blocks are compared in a sorted window only, so the work
+x week); large blocks are compared in a sorted window only, so the work
 grows about linearly with the number of mentions.
 """
 
@@ -118,9 +118,11 @@ def _block_keys(m: _Mention) -> list[tuple]:
     if m.place_key:
         keys.append(("place", m.family, m.place_key))
     if _narrow(m):
-        month = int(m.bounds[0] // 30)  # type: ignore[index]
-        keys.append(("time", m.family, month))
-        keys.append(("time", m.family, month + 1))
+        # Without a shared actor dates must agree within MAX_ANON_GAP_DAYS: weekly
+        # buckets (and the next one) catch every such pair.
+        week = int(m.bounds[0] // 7)  # type: ignore[index]
+        keys.append(("time", m.family, week))
+        keys.append(("time", m.family, week + 1))
     if not keys:
         keys.append(("class", m.family))
     return keys

@@ -40,6 +40,7 @@ from viewer.resolve._geo_text import (
 )
 
 GAZETTEER_FILE = "gazetteer-v1.sqlite"
+INDEX_VERSION = "1.3"  # bump when the build changes: open_default() then rebuilds
 Progress = Callable[[int, int], None]
 
 #: Short forms the country sources leave out or that we only accept for these.
@@ -133,8 +134,8 @@ class Gazetteer:
         from viewer.paths import data_dir
 
         path = data_dir() / GAZETTEER_FILE
-        if not path.exists():
-            build_gazetteer(path, progress)
+        if index_version(path) != INDEX_VERSION:
+            build_gazetteer(path, progress)  # missing, or built by an older version of this code
         return cls(path)
 
     @property
@@ -328,12 +329,28 @@ def build_gazetteer(path: str | os.PathLike[str], progress: Progress | None = No
     try:
         _write(Path(tmp), rows, country_meta)
         report(5, total)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
     report(total, total)
     return path
+
+
+def index_version(path: Path) -> str | None:
+    """The build version recorded in an index file, or None if there is no usable file."""
+    if not path.exists():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT v FROM meta WHERE k='version'").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
 
 
 def _load_cities() -> dict[int, dict]:
@@ -565,7 +582,7 @@ def _write(path: Path, rows: list[_Row], country_meta: list[tuple]) -> None:
         )
         db.executemany("INSERT OR IGNORE INTO name VALUES (?,?,?,?,?)", sorted(_name_rows(unique)))  # in key order: fast B-tree fill
         db.executemany("INSERT INTO country VALUES (?,?,?,?,?,?,?)", country_meta)
-        db.execute("INSERT INTO meta VALUES ('version', '1')")
+        db.execute("INSERT INTO meta VALUES ('version', ?)", (INDEX_VERSION,))
         db.executescript(_INDEXES)
         db.commit()
     finally:

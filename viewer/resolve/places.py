@@ -81,6 +81,8 @@ class PlaceFinder:
     def find(self, doc) -> list[Place]:
         """Every place mention of ``doc`` (offsets in ``doc.text``), resolved or not."""
         mentions = recognise(doc, is_known=self._is_known)
+        if self.user_places:
+            mentions = _with_pinned_names(doc, mentions, self.user_places)
         slots = [s for m in mentions if (s := self._slot(m)) is not None]
         self._choose(slots)
         return [self._place(s, slots) for s in slots]
@@ -141,8 +143,9 @@ class PlaceFinder:
             score += ADMIN1_CONTEXT * ctx.admin1_share(c.admin1, exclude=slot)
         if c.admin2 and c.feature_code != "ADM2":
             score += ADMIN2_CONTEXT * ctx.admin2_share(c.admin2, exclude=slot)
-        if m.container is not None and m.container < len(slots):
-            score += CONTAINER_FIT * _fits_in(c, slots[m.container].best)
+        if m.container is not None:
+            outer = next((s for s in slots if s.mention.start == m.container), None)
+            score += CONTAINER_FIT * _fits_in(c, outer.best if outer else None)
         score += NEARBY_BONUS * _nearby(c, i, slots)
         return score
 
@@ -184,6 +187,25 @@ class PlaceFinder:
                              radius_km=radius, kind=kind, country=hit.country, source="nominatim",
                              precision=precision, qualifier=m.qualifier)
         return Place(text=m.text, start=m.start, end=m.end, name=m.text, kind=kind, qualifier=m.qualifier)
+
+
+def _with_pinned_names(doc, mentions: list[Mention], pins: dict[str, tuple[float, float]]) -> list[Mention]:
+    """Names the user pinned count wherever they are written, even where the NER missed them."""
+    taken = [(m.start, m.end) for m in mentions]
+    extra: list[Mention] = []
+    for i, tok in enumerate(doc):
+        if not (tok.text[:1].isupper() or tok.text[:3].lower() in ("al-", "el-")):
+            continue
+        for n in (4, 3, 2, 1):
+            span = doc[i:i + n]
+            if len(span) != n or place_key(span.text) not in pins:
+                continue
+            start, end = span.start_char, span.end_char
+            if not any(s < end and start < e for s, e in taken):
+                extra.append(Mention(span.text, start, end, "GPE", span.sent.start_char))
+                taken.append((start, end))
+            break
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
 
 # ------------------------------------------------------------------ context

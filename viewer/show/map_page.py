@@ -53,6 +53,7 @@ AREA_DEFAULT_RADIUS_KM = 50.0
 DEFAULT_CENTRE = (34.7, 40.8)
 
 _CSP_PLACEHOLDER = "__CROSSCHECK_SCRIPT_HASHES__"
+_DATA_PLACEHOLDER = "__CROSSCHECK_DATA__"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 #: Chromium understands a CSP in a <meta> tag; it must precede every script.
 _CSP_TEMPLATE = (
@@ -316,11 +317,12 @@ def render_map_html(story: Story, online_tiles: bool = False, bridge: bool = Tru
     root.header.add_child(Element(f'<meta http-equiv="Content-Security-Policy" content="{_CSP_PLACEHOLDER}">'),
                           name="csp", index=0)
     _add_borders(m)
-    blob = json_for_script(map_data(story))
-    root.html.add_child(Element(f'<script type="application/json" id="{DATA_ELEMENT_ID}">{blob}</script>'),
+    # The blob goes in after rendering: as a branca Element it would be parsed as a jinja template.
+    root.html.add_child(Element(f'<script type="application/json" id="{DATA_ELEMENT_ID}">{_DATA_PLACEHOLDER}</script>'),
                         name="crosscheck_data")
     m.add_child(_CrosscheckInit(DATA_ELEMENT_ID))
-    return _with_csp(root.render(), online_tiles)
+    html = _with_csp(root.render(), online_tiles)
+    return html.replace(_DATA_PLACEHOLDER, json_for_script(map_data(story)), 1)
 
 
 def install_assets(out_dir: Path) -> Path:

@@ -11,6 +11,7 @@ never drowns in signals; cancellation is a ``threading.Event`` that
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
 import traceback
@@ -26,6 +27,25 @@ log = logging.getLogger("crosscheck")
 PROGRESS_INTERVAL_S = 0.05  # at most 20 progress updates a second
 
 
+def build_gazetteer_out_of_process() -> bool:
+    """Build the place-name index in a separate process if it is missing; True if it was built.
+
+    The first build parses a large JSON file in single long C calls that hold
+    the GIL for seconds, which would freeze the window if done in a thread.
+    """
+    from viewer.paths import data_dir
+    from viewer.resolve.gazetteer import GAZETTEER_FILE, INDEX_VERSION, build_gazetteer, index_version
+
+    path = data_dir() / GAZETTEER_FILE
+    if index_version(path) == INDEX_VERSION:
+        return False
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(build_gazetteer, path).result()
+    return True
+
+
 def describe_failure(exc: BaseException, doing: str) -> str:
     """A message that says what failed and what to do about it."""
     if isinstance(exc, ImportError):
@@ -34,11 +54,19 @@ def describe_failure(exc: BaseException, doing: str) -> str:
     return f"{doing} failed: {type(exc).__name__}: {exc}"
 
 
+def _index_missing() -> bool:
+    from viewer.paths import data_dir
+    from viewer.resolve.gazetteer import GAZETTEER_FILE, INDEX_VERSION, index_version
+
+    return index_version(data_dir() / GAZETTEER_FILE) != INDEX_VERSION
+
+
 class IngestWorker(QObject):
     """Runs in the worker thread; talk to it only through :class:`IngestController`."""
 
     pipelineReady = Signal()
     pipelineFailed = Signal(str)
+    status = Signal(str)
     progress = Signal(int, int, str)  # done, total, current file
     fileFailed = Signal(str, str)  # path, message
     ingestFinished = Signal(object)  # IngestReport | None
@@ -67,6 +95,13 @@ class IngestWorker(QObject):
             from viewer.extract.language import load_pipeline
             from viewer.pipeline import Extractor
 
+            try:
+                if _index_missing():
+                    self.status.emit("Building the place-name index (first start only, about a minute)…")
+                    build_gazetteer_out_of_process()
+            except Exception:  # noqa: BLE001 - the in-thread build below is the fallback
+                log.error("building the gazetteer in a process failed:\n%s", traceback.format_exc())
+            self.status.emit("Loading the language model…")
             self._nlp = self._nlp or load_pipeline()
             self._extractor = Extractor.for_workspace(self._open_workspace(), nlp=self._nlp)
         return self._extractor
@@ -185,6 +220,7 @@ class IngestController(QObject):
 
     pipelineReady = Signal()
     pipelineFailed = Signal(str)
+    status = Signal(str)
     progress = Signal(int, int, str)
     fileFailed = Signal(str, str)
     ingestFinished = Signal(object)
@@ -221,6 +257,7 @@ class IngestController(QObject):
         self._requestAnalyse.connect(w.analyse)
         w.pipelineReady.connect(self._on_pipeline_ready)
         w.pipelineFailed.connect(self.pipelineFailed)
+        w.status.connect(self.status)
         w.progress.connect(self.progress)
         w.fileFailed.connect(self.fileFailed)
         w.ingestFinished.connect(self._on_ingest_finished)

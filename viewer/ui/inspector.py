@@ -92,19 +92,34 @@ def _place_phrase(side: ConflictSide) -> str:
     return value if value.lower().startswith(_PLACE_PREFIXES) else f"in {value}"
 
 
-def _matching_side(side: ConflictSide, others: list[ConflictSide]) -> ConflictSide | None:
-    """The side of the other conflict told by the same sources (most shared articles)."""
-    mine = set(side.article_ids)
-    best = max(others, key=lambda o: len(mine & set(o.article_ids)), default=None)
-    return best if best is not None and mine & set(best.article_ids) else None
+def _same_sources(time_conflict: Conflict, place_conflict: Conflict) -> dict[int, ConflictSide] | None:
+    """Pair each time side with the place side told by exactly the same sources, if all pair up."""
+    pairs: dict[int, ConflictSide] = {}
+    for n, side in enumerate(time_conflict.sides):
+        match = next((p for p in place_conflict.sides if set(p.article_ids) == set(side.article_ids)), None)
+        if match is None:
+            return None
+        pairs[n] = match
+    return pairs
+
+
+def _clauses(sides: list[ConflictSide], phrase, verb: str = "place it") -> str:
+    """"2 sources place it <phrase>; 3 sources <phrase>"."""
+    clauses = []
+    for n, side in enumerate(sides):
+        count = len(set(side.article_ids)) or len(side.event_ids)
+        lead = (f" {verb} " if count != 1 else f" {verb.replace('place ', 'places ')} ") if n == 0 else " "
+        clauses.append(_count(count) + lead + phrase(side))
+    return "; ".join(clauses) + "."
 
 
 def conflict_summary(conflicts: list[Conflict], story: Story) -> str:
-    """One plain sentence for a cluster's live conflicts.
+    """Plain sentences for a cluster's live conflicts, composed from the conflict sides.
 
     "2 sources place it in September 2018 in al-Keshma; 3 sources on
-    10 January 2019 near Hajin": time and place versions told by the same
-    sources are joined into one clause per version.
+    10 January 2019 near Hajin": time and place versions told by exactly the
+    same sources are joined into one clause per version; otherwise each kind
+    gets its own sentence (never attributing a place to sources that did not name it).
     """
     live = [c for c in conflicts if not c.dismissed]
     if not live:
@@ -112,21 +127,18 @@ def conflict_summary(conflicts: list[Conflict], story: Story) -> str:
     events = story.event_index()
     time_conflict = next((c for c in live if c.kind == "time"), None)
     place_conflict = next((c for c in live if c.kind == "place"), None)
-    leading = time_conflict or place_conflict
-    assert leading is not None
-    clauses = []
-    for n, side in enumerate(leading.sides):
-        if leading is time_conflict:
-            phrase = _time_phrase(side, events)
-            other = _matching_side(side, place_conflict.sides) if place_conflict else None
-            if other is not None:
-                phrase += " " + _place_phrase(other)
-        else:
-            phrase = _place_phrase(side)
-        count = len(set(side.article_ids)) or len(side.event_ids)
-        verb = (" places it " if count == 1 else " place it ") if n == 0 else " "
-        clauses.append(_count(count) + verb + phrase)
-    return "; ".join(clauses) + "."
+    if time_conflict and place_conflict:
+        pairs = _same_sources(time_conflict, place_conflict)
+        if pairs is not None:
+            order = {id(side): n for n, side in enumerate(time_conflict.sides)}
+            return _clauses(time_conflict.sides, lambda side: _time_phrase(side, events) + " "
+                            + _place_phrase(pairs[order[id(side)]]))
+    sentences = []
+    if time_conflict:
+        sentences.append(_clauses(time_conflict.sides, lambda side: _time_phrase(side, events)))
+    if place_conflict:
+        sentences.append(_clauses(place_conflict.sides, _place_phrase))
+    return " ".join(sentences)
 
 
 # ------------------------------------------------------------------ pages

@@ -635,6 +635,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.pipelineReady.connect(lambda: self.pipeline_label.setText("Language model ready"))
         c.pipelineFailed.connect(self._on_pipeline_failed)
+        c.status.connect(self.pipeline_label.setText)
         c.progress.connect(self._on_progress)
         c.fileFailed.connect(self._on_file_failed)
         c.ingestFinished.connect(self._on_ingest_finished)

@@ -12,18 +12,21 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QTimer
 
 
-class Throttle(QObject):
-    """Call ``callback`` immediately if idle, else once more at the end of the interval."""
+class Throttle:
+    """Call ``callback`` immediately if idle, else once more at the end of the interval.
+
+    A plain object owning a QTimer (not a QObject subclass): nothing for Python
+    and Qt to disagree about when either side is torn down.
+    """
 
     def __init__(self, interval_ms: int, callback: Callable[..., Any], parent: QObject | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(parent)
         self.interval_ms = interval_ms
         self._callback = callback
         self._clock = clock
         self._last = -float("inf")
         self._pending: tuple[Any, ...] | None = None
-        self._timer = QTimer(self)
+        self._timer = QTimer(parent)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._fire)
 

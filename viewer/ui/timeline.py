@@ -71,7 +71,6 @@ class QtTimeline(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(320, 160)
-        self.grabGesture(Qt.GestureType.PinchGesture)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
 
     # ---------------------------------------------------------------- public API
@@ -186,6 +185,16 @@ class QtTimeline(QWidget):
                 paint_rubber_band(painter, self._band)
         finally:
             painter.end()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        # Pinch (QPinchGesture) only while shown: a grab left on a widget that is torn down
+        # at interpreter exit crashes PySide6 6.12 in the garbage collector.
+        self.grabGesture(Qt.GestureType.PinchGesture)
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self.ungrabGesture(Qt.GestureType.PinchGesture)
+        super().hideEvent(event)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         self._layout = None

@@ -8,6 +8,7 @@ Fonts are unhinted so widths scale linearly into high-dpi PNG, SVG and PDF.
 
 from __future__ import annotations
 
+import atexit
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -81,6 +82,15 @@ def _colour(name: str, alpha: int = 255) -> QColor:
     colour = QColor(name)
     colour.setAlpha(alpha)
     return colour
+
+
+def clear_caches() -> None:
+    """Drop cached Qt objects; run at exit so none outlives the QApplication (PySide crash)."""
+    for cached in (make_font, _metrics, _width, _colour):
+        cached.cache_clear()
+
+
+atexit.register(clear_caches)
 
 
 def _qrect(rect: Rect) -> QRectF:

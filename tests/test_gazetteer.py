@@ -1,0 +1,92 @@
+"""The embedded gazetteer: build, lookups, Arabic-name variation, junk rejection."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from viewer.resolve._geo_text import phonetic_key, place_key
+from viewer.resolve.gazetteer import GAZETTEER_FILE, Gazetteer, build_gazetteer, haversine_km
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    return Gazetteer.open_default()
+
+
+def test_place_key_strips_articles_hyphens_apostrophes_and_diacritics():
+    assert place_key("Al-Darbasiyah") == place_key("Ad Darbasiyah") == "darbasiyah"
+    assert place_key("Ḩasakah") == "hasakah"
+    assert place_key("al-Hasakah") == "hasakah"
+    assert place_key("Dar'ā") == "dara"
+    assert place_key("U.S.") == "us"
+    assert place_key("Al") == "al"  # a lone article is a name, not nothing
+
+
+@pytest.mark.parametrize("a, b", [("Keshma", "Kishmah"), ("Deir Ezzor", "Dayr az Zawr"), ("Baghouz", "Baghuz"),
+                                  ("Deir ez-Zor", "Deir Ezzor"), ("Raqqa", "Ar Raqqah")])
+def test_phonetic_key_meets_spelling_variants(a, b):
+    assert phonetic_key(place_key(a)) == phonetic_key(place_key(b))
+
+
+def test_phonetic_key_keeps_different_names_apart():
+    assert phonetic_key(place_key("Mosul")) != phonetic_key(place_key("Homs"))
+
+
+@pytest.mark.parametrize("name, country, lat, lon", [
+    ("Hajin", "SY", 34.695, 40.831), ("Mosul", "IQ", 36.335, 43.119), ("Deir ez-Zor", "SY", 35.336, 40.141),
+    ("Al-Darbasiyah", "SY", 37.07, 40.65), ("Hasakah", "SY", 36.502, 40.748), ("Homs", "SY", 34.724, 36.726),
+])
+def test_lookup_finds_syrian_and_iraqi_towns(gaz, name, country, lat, lon):
+    towns = [c for c in gaz.lookup(name) if c.feature_class == "P" and c.country == country]
+    assert towns, name
+    assert haversine_km(towns[0].lat, towns[0].lon, lat, lon) < 10
+
+
+def test_lookup_spelling_variants(gaz):
+    for name in ("Deir Ezzor", "Dayr az Zawr", "Deir Ez-Zor"):
+        assert any(c.geonameid == 170794 for c in gaz.lookup(name)), name
+
+
+def test_lookup_rejects_junk(gaz):
+    for junk in ("Xqzvbnmw", "e", "ISIL", "Daesh"):
+        assert gaz.lookup(junk) == [], junk
+
+
+def test_lookup_country_hint_orders_candidates(gaz):
+    assert gaz.lookup("Alexandria", country_hint="US")[0].country == "US"
+    assert gaz.lookup("Alexandria", country_hint="EG")[0].country == "EG"
+
+
+def test_countries_and_regions(gaz):
+    syria = gaz.country("sy")
+    assert syria is not None and syria.place.feature_code == "PCLI"
+    assert haversine_km(syria.place.lat, syria.place.lon, 35.0, 38.5) < 161
+    assert gaz.country_by_name("U.S.").code == "US"
+    assert gaz.country_by_name("Syrian Arab Republic").code == "SY"
+    assert gaz.country_by_name("Hajin") is None
+    assert gaz.country_by_demonym("Iraqis").code == "IQ"
+    assert gaz.country_by_demonym("American").code == "US"
+    parish = gaz.lookup("Rapides Parish")[0]
+    assert parish.feature_code == "ADM2" and parish.admin1 == "US.LA"
+    assert any(c.feature_code == "ADM1" and c.country == "US" for c in gaz.lookup("Georgia"))
+
+
+def test_lookup_is_fast(gaz):
+    gaz.lookup("Hajin")
+    started = time.perf_counter()
+    for _ in range(200):
+        gaz.lookup("Hajin")
+    per_call = (time.perf_counter() - started) / 200
+    assert per_call < 0.01  # generous bound; benchmarks/bench_gazetteer.py prints the real figure
+
+
+@pytest.mark.slow
+def test_build_is_atomic_and_reports_progress(tmp_path):
+    seen: list[tuple[int, int]] = []
+    path = build_gazetteer(tmp_path / GAZETTEER_FILE, progress=lambda d, n: seen.append((d, n)))
+    assert path.exists() and [p.name for p in tmp_path.iterdir()] == [GAZETTEER_FILE]
+    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert Gazetteer(path).lookup("Mosul")
