@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -61,7 +62,9 @@ def drop_paths(window: MainWindow, paths: list[Path]) -> bool:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(point.toPoint(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    with warnings.catch_warnings():  # PySide6 binds only the (deprecated) QPoint constructor
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(point.toPoint(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(window, enter)
     drop = QDropEvent(point, Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     QApplication.sendEvent(window, drop)
@@ -154,6 +157,61 @@ def test_inspector_escapes_and_highlights(qtbot):
     with qtbot.waitSignal(inspector.sourceRequested) as blocker:
         inspector.open_source(event.id)
     assert blocker.args == [event.article_id, event.start, event.end]
+
+
+def test_correction_commands_store_undo_and_validate(tmp_path):
+    from viewer.model import Article
+    from viewer.ui import commands
+
+    workspace = Workspace(tmp_path / "c.crosscheck")
+    workspace.add_article(Article("a1", "a.txt", "Some text.", content_hash="h1"), [])
+    reanalysed = []
+    command = commands.EditWhenCommand("a1:0:0", "2018-09", lambda: workspace, lambda: reanalysed.append(1))
+    command.redo()
+    stored = workspace.corrections()
+    assert [(c.kind, c.target, c.payload["earliest"], c.payload["latest"], c.payload["precision"])
+            for c in stored] == [("set_when", "a1:0:0", "2018-09-01", "2018-09-30", "month")]
+    command.undo()
+    assert workspace.corrections() == [] and len(reanalysed) == 2
+    assert commands.when_payload("2019-01-10")["precision"] == "day"
+    assert commands.when_payload("2014")["latest"] == "2014-12-31"
+    for bad in ("September", "2018-13", "2019-02-30"):
+        with pytest.raises(ValueError):
+            commands.when_payload(bad)
+    with pytest.raises(ValueError):
+        commands.where_payload("Hajin", 34.7, None)
+    with pytest.raises(ValueError):
+        commands.NotAConflictCommand([], lambda: workspace, lambda: None)
+    workspace.close()
+
+
+def test_unexpected_errors_become_a_message_not_a_crash(qtbot, tmp_path):
+    from viewer.ui.errors import ErrorReporter
+
+    reporter = ErrorReporter(lambda: None)
+    try:
+        raise FileNotFoundError(2, "No such file", "/gone/article.txt")
+    except FileNotFoundError as exc:
+        reporter.excepthook(type(exc), exc, exc.__traceback__)
+    assert reporter.last_message.startswith("File not found: /gone/article.txt")
+    qtbot.waitUntil(lambda: reporter._box is not None and reporter._box.isVisible(), timeout=2000)
+    assert not reporter._box.isModal()
+    reporter.close_box()
+
+
+def test_correction_actions_follow_the_selection(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    story = sample_story()
+    window._on_story_ready(story)
+    assert not window.act_not_conflict.isEnabled() and not window.act_edit_when.isEnabled()
+    coup = next(e for e in story.events if e.cluster_id == "c-coup")
+    window.select_events([coup.id])
+    assert window.act_not_conflict.isEnabled() and window.act_edit_when.isEnabled()
+    assert window.act_pin.isEnabled() == (coup.where is not None and not coup.where.is_resolved)
+    lone = next(e for e in story.events if e.cluster_id is None)
+    window.select_events([lone.id])
+    assert not window.act_not_conflict.isEnabled() and not window.act_split.isEnabled()
+    window.close()
 
 
 def test_paths_from_text(tmp_path):
@@ -278,6 +336,14 @@ def test_drop_inspect_correct_undo_save_reopen(qtbot, tmp_path, sample_dir):
     window.set_publication_date(target.id, dt.date(2019, 2, 11))
     wait_idle(qtbot, window, lambda: window.story.article(target.id).published_from == "user")
     assert any(row[2] == "set by you" for row in window.sources.row_texts())
+    # a place the gazetteer does not know, placed by the user: it resolves after re-reading
+    lost = next((e for e in window.story.events if e.where is not None and not e.where.is_resolved), None)
+    if lost is not None:
+        window.pin_place(lost.where.name, 34.48, 40.95)
+        wait_idle(qtbot, window, lambda: window.story.event(lost.id) is not None
+                  and window.story.event(lost.id).where is not None
+                  and window.story.event(lost.id).where.is_resolved)
+        assert round(window.story.event(lost.id).where.lat, 2) == 34.48
     # save as, close, reopen: everything is found again
     saved = tmp_path / "saved.crosscheck"
     assert window.save_as(saved)

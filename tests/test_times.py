@@ -209,3 +209,126 @@ def test_seed_expressions_inside_the_sample_articles(gold, sample_dir) -> None:
             assert [s.value for s in inside] == [value], expression
             found += 1
     assert found >= 12
+
+
+# ------------------------------------------- anchoring to the temporal focus
+
+def spans_of(text: str, reference: dt.date | None = REF) -> list[tuple[str, str]]:
+    return [(s.text, s.value) for s in tag_times(text, reference)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # TimeML anchors "a year earlier" to the date in focus and keeps its granularity
+        ("Third-quarter profit rose to $5 million from $3 million a year earlier.",
+         [("Third-quarter", "2018-Q3"), ("a year earlier", "2017-Q3")]),
+        ("In the third quarter, net income fell. In the year-ago quarter, it rose.",
+         [("the third quarter", "2018-Q3"), ("the year-ago quarter", "2017-Q3")]),
+        ("Third-quarter sales fell, compared with year-earlier sales.",
+         [("Third-quarter", "2018-Q3"), ("year-earlier", "2017-Q3")]),
+        # comparisons do not move the focus: both compare with the third quarter
+        ("Third-quarter profit rose from a year earlier; sales beat the year-ago period.",
+         [("Third-quarter", "2018-Q3"), ("a year earlier", "2017-Q3"), ("the year-ago period", "2017-Q3")]),
+        # the end day of the period in focus does not replace it
+        ("In the third quarter ended Sept. 30, profit fell from a year earlier.",
+         [("the third quarter", "2018-Q3"), ("Sept. 30", "2018-09-30"), ("a year earlier", "2017-Q3")]),
+        ("He moved to Paris in 2015. The following year he left.",
+         [("2015", "2015"), ("The following year", "2016")]),
+        ("He was born in 1990 and went to school later that year.",
+         [("1990", "1990"), ("later that year", "1990")]),
+        ("Net sales for this year's third quarter fell.", [("this year's third quarter", "2019-Q3")]),
+        # without a focus, "a year ago" stays relative to the reference
+        ("He was seen a year ago.", [("a year ago", "2018")]),
+    ],
+)
+def test_expressions_anchored_to_the_focus(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+def test_fiscal_year_ended_is_a_duration_and_for_the_year_is_the_focus_year() -> None:
+    assert spans_of("Revenue was $5 million for the year ended June 30.") == [
+        ("the year", "P1Y"), ("June 30", "2018-06-30")]
+    assert spans_of("Profit rose in 2017. For the year, sales were flat.") == [("2017", "2017"), ("the year", "2017")]
+
+
+# ------------------------------------------------------------- tense cues
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("The offer was extended to March 3.", "2019-03-03"),  # a deadline, whatever the tense
+        ("It said it would pay the increased dividend on March 1.", "2019-03-01"),
+        ("The company said it will redeem the preferred shares on March 1.", "2019-03-01"),
+        ("The team planned to leave on Tuesday.", "2019-02-12"),
+        ("The group could arrive as soon as Tuesday.", "2019-02-12"),
+        ("The decision was announced Wednesday, they said they would appeal.", "2019-02-06"),
+    ],
+)
+def test_future_and_deadline_cues(text: str, value: str) -> None:
+    assert values(text) == [value]
+
+
+# ------------------------------------------------------------- holidays
+
+@pytest.mark.parametrize(
+    "text, expression, value",
+    [
+        ("The boy was found on Thanksgiving Day.", "Thanksgiving Day", "2018-11-22"),
+        ("They will meet again at Christmas.", "Christmas", "2019-12-25"),
+        ("He left last Christmas.", "last Christmas", "2018-12-25"),
+        ("The vote is on Election Day 2020.", "Election Day 2020", "2020-11-03"),
+        ("Protesters gathered on Easter Sunday 2000.", "Easter Sunday 2000", "2000-04-23"),
+    ],
+)
+def test_holidays(text: str, expression: str, value: str) -> None:
+    span = only(text)
+    assert (span.text, span.value, span.type) == (expression, value, "DATE")
+
+
+# ------------------------------------------- what TimeML leaves untagged
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mr. Reupke, 52 years old, retired.",  # ages are not temporal expressions in TimeBank
+        "U.S. Trust, a 136-year-old institution, grew.",
+        "The plan was previously announced.",
+        "There are no shipments at the moment.",
+    ],
+)
+def test_not_temporal_expressions(text: str) -> None:
+    assert tag_times(text, REF) == []
+
+
+def test_vague_and_hedged_durations() -> None:
+    assert spans_of("Prices rose in recent years.") == [("recent years", "PXY")]
+    assert spans_of("He has led it over the past 20 years.") == [("the past 20 years", "P20Y")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Sales fell in Q3.", [("Q3", "2018-Q3")]),
+        ("Sales will rise in Q3 2019.", [("Q3 2019", "2019-Q3")]),
+        ("H1 2018 results were weak.", [("H1 2018", "2018-H1")]),
+        ("The LH1 jet and the EQ3 sedan.", []),
+        ("Profit fell in the third quarter; in the 1988 period it rose.",
+         [("the third quarter", "2018-Q3"), ("the 1988 period", "1988-Q3")]),
+    ],
+)
+def test_business_periods(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Talks were held 10-12 January 2018.", [("10", "2018-01-10"), ("12 January 2018", "2018-01-12")]),
+        ("Talks ran January 10-12, 2018.", [("January 10", "2018-01-10"), ("12, 2018", "2018-01-12")]),
+        ("The summit is on April 24 and 25, 1999.", [("April 24", "1999-04-24"), ("25, 1999", "1999-04-25")]),
+        ("He said March 3 to 4 people died.", [("March 3", "2018-03-03")]),  # "4 people" is a count
+    ],
+)
+def test_day_ranges_give_both_ends(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

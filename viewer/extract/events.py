@@ -44,6 +44,12 @@ SKIP_TIME_VALUES = frozenset({"PRESENT_REF", "PAST_REF", "FUTURE_REF"})
 VICTIM_VERBS = frozenset({"survive", "fend", "overcome", "foil", "thwart", "flee", "escape", "repel",
                           "repulse", "resist", "avert", "suffer", "face", "undergo"})
 ANAPHORA_WINDOW = 3
+#: Sentences back in which the main person must be named for "the leader" to be them.
+ROLE_WINDOW = 4
+RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
+#: Subjects that make a clause generic or hypothetical ("a reward for anyone who kills X").
+GENERIC_SUBJECTS = frozenset({"anyone", "anybody", "whoever", "whomever", "everyone", "someone",
+                              "somebody", "nobody", "no one"})
 IRREALIS_HEADS = frozenset({"want", "plan", "hope", "aim", "intend", "vow",
                             "threaten", "eager", "urge", "expect", "need", "able", "ready", "keen"})
 #: "the ISIL leader" in a story about one leader is that leader (light coreference).
@@ -96,6 +102,7 @@ class _ActorBook:
     display: dict[str, str] = field(default_factory=dict)
     persons: Counter = field(default_factory=Counter)
     positions: dict[str, list[int]] = field(default_factory=dict)  # token indices per key
+    place_spans: list[tuple[int, int]] = field(default_factory=list)  # place mentions (characters)
 
     @property
     def main_person(self) -> str | None:
@@ -104,31 +111,39 @@ class _ActorBook:
         key = self.persons.most_common(1)[0][0]
         return self.display.get(key, key)
 
-    def person_near(self, token) -> str | None:
-        """The main person, if named in the pronoun's sentence or the one before.
+    def person_near(self, token, sentences_back: int = 1) -> str | None:
+        """The main person, if named in the mention's sentence or the ``sentences_back`` before.
 
         Light coreference: "he" far from any mention of the main person is
         more likely someone else ("we captured this British doctor. He ...").
+        A role ("the ISIL leader") keeps its referent longer than a pronoun.
         """
         main = self.main_person
         if main is None:
             return None
         key = actor_key(main)
-        sent_start = token.sent.start
-        window_start = token.doc[sent_start - 1].sent.start if sent_start > 0 else 0
+        window_start = token.sent.start
+        for _ in range(sentences_back):
+            if window_start == 0:
+                break
+            window_start = token.doc[window_start - 1].sent.start
         near = any(window_start <= i <= token.i + 10 for i in self.positions.get(key, ()))
         return main if near else None
+
+    def role_holder(self, token) -> str | None:
+        """Who "the (ISIL) leader" is: the main person, if named in the last few sentences."""
+        return self.person_near(token, ROLE_WINDOW) if _is_definite_role(token) else None
 
     def name(self, surface: str) -> str:
         key = actor_key(surface)
         return self.display.get(key, surface)
 
 
-def _actor_book(doc) -> _ActorBook:
+def _actor_book(doc, places: list[Place] = ()) -> _ActorBook:
     """Collect actor entities so that every mention is shown by its fullest name."""
-    book = _ActorBook()
+    book = _ActorBook(place_spans=sorted((p.start, p.end) for p in places))
     for ent in doc.ents:
-        if ent.label_ not in ACTOR_LABELS:
+        if ent.label_ not in ACTOR_LABELS or _is_place_entity(ent, book):
             continue
         surface = _clean_name(ent.text)
         if not surface:
@@ -139,13 +154,40 @@ def _actor_book(doc) -> _ActorBook:
         if ent.label_ == "PERSON" or (ent.label_ == "ORG" and key in book.persons):
             book.persons[key] += 1
     for ent in doc.ents:
-        if ent.label_ in ACTOR_LABELS:
+        if ent.label_ in ACTOR_LABELS and not _is_place_entity(ent, book):
             book.positions.setdefault(actor_key(_clean_name(ent.text)), []).append(ent.start)
     # An ORG-labelled single name that matches a person's key is that person.
     for ent in doc.ents:
         if ent.label_ == "ORG" and actor_key(_clean_name(ent.text)) in book.persons:
             book.persons[actor_key(_clean_name(ent.text))] += 1
     return book
+
+
+#: Prepositions and head nouns after which a name is a place, not a doer.
+LOCATIVE_PREPS = frozenset({"in", "near", "at", "from", "to", "into", "outside", "around", "inside", "across"})
+PLACE_NOUNS = frozenset({"village", "hamlet", "town", "city", "hideout", "stronghold", "area", "region",
+                         "province", "district", "camp", "base", "neighbourhood", "neighborhood"})
+
+
+def _is_place_entity(ent, book: _ActorBook) -> bool:
+    """An actor-labelled entity that the place finder took for a place.
+
+    The small model labels villages "PERSON" ("in neighbouring al-Keshma",
+    "hideout, Baghouz").  A non-person entity on a place mention is a place;
+    a "person" one only where the parse puts it in a place's slot, so that a
+    name the place finder mistook ("kills Abu Muath al-Jazairi") stays a doer.
+    """
+    if not any(s < ent.end_char and ent.start_char < e for s, e in book.place_spans):
+        return False
+    if ent.label_ != "PERSON":
+        return True
+    root = ent.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
+        return True
+    if root.dep_ in ("appos", "conj") and (head.ent_type_ in ("GPE", "LOC", "FAC") or _lemma(head) in PLACE_NOUNS):
+        return True
+    return False
 
 
 def _clean_name(text: str) -> str:
@@ -320,6 +362,8 @@ def _subject_of(verb):
     for _ in range(6):
         for child in node.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.lower_ in RELATIVE_PRONOUNS and node.dep_ == "relcl":
+                    return node.head  # "his bodyguards, who were executed": the bodyguards
                 return child
         if node.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") and node.head is not node:
             node = node.head
@@ -451,11 +495,11 @@ def _short_np(token, book: _ActorBook) -> str:
     """A noun phrase without its clauses: "the desert", "his bodyguards"."""
     if token.lower_ in PERSON_PRONOUNS and token.dep_ != "poss" and book.person_near(token):
         return book.person_near(token)  # type: ignore[return-value]
-    if _is_definite_role(token) and book.main_person:
-        return book.main_person
+    if book.role_holder(token):
+        return book.role_holder(token)  # type: ignore[return-value]
     if token.ent_type_ in ACTOR_LABELS:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if ent is not None:
+        if ent is not None and not _is_place_entity(ent, book):
             return book.name(_clean_name(ent.text))
     left = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod")]
     left_tokens = []
@@ -517,12 +561,12 @@ def _actors_of_token(token, book: _ActorBook) -> list[str]:
     """The actor named by an argument token (entity, pronoun, or its possessor)."""
     found: list[str] = []
     ent = _entity_at(token) if token.ent_type_ else None
-    if ent is not None and ent.label_ in ACTOR_LABELS:
+    if ent is not None and ent.label_ in ACTOR_LABELS and not _is_place_entity(ent, book):
         found.append(book.name(_clean_name(ent.text)))
     elif token.lower_ in PERSON_PRONOUNS and book.person_near(token):
         found.append(book.person_near(token))  # type: ignore[arg-type]
-    elif _is_definite_role(token) and book.main_person:
-        found.append(book.main_person)
+    elif book.role_holder(token):
+        found.append(book.role_holder(token))  # type: ignore[arg-type]
     for child in token.children:
         # "Daesh fighters", "X, the ISIL leader"; not possessors ("ISIL's hideout").
         if child.dep_ in ("compound", "appos") or (child.dep_ == "poss" and _lemma(token) in ROLE_NOUNS):
@@ -538,10 +582,22 @@ def _subject_in_segment(trig: _Trigger):
 
 
 def _is_definite_role(token) -> bool:
-    """'the (ISIL) leader': a definite role noun without a name of its own."""
-    return (_lemma(token) in ROLE_NOUNS and token.ent_type_ == ""
-            and any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in token.children)
-            and not any(c.dep_ == "appos" for c in token.children))
+    """'the (ISIL) leader': a definite role noun without a name of its own.
+
+    Not "the coup leader" (an event-noun modifier names another role) nor "the
+    leader of X" / "the ISIL leader, X" (named or qualified there and then).
+    """
+    if _lemma(token) not in ROLE_NOUNS or token.ent_type_ != "":
+        return False
+    if not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in token.children):
+        return False
+    for child in token.children:
+        if child.dep_ in ("appos", "relcl", "acl"):
+            return False
+        if child.dep_ in ("compound", "amod") and (_lemma(child) in EVENT_NOUNS or _lemma(child) in ("alleged", "former",
+                                                                                                   "new", "deputy")):
+            return False
+    return True
 
 
 def _actors(trig: _Trigger, doc, book: _ActorBook) -> list[str]:
@@ -576,7 +632,7 @@ def extract_events(article: Article, doc, times: list[TimeSpan], places: list[Pl
     ``doc`` is the spaCy parse of ``article.text``; ``times`` and ``places`` are
     the mentions found in it (character offsets into the same text).
     """
-    book = _actor_book(doc)
+    book = _actor_book(doc, places)
     events: list[Event] = []
     anaphora: list[tuple[Event, _Trigger]] = []
     history: list[tuple[int, Event, _Trigger]] = []

@@ -73,6 +73,15 @@ class Mention:
         return self.text
 
 
+#: Words that follow a place name inside an organisation's name ("Avoyelles Parish Sheriff's Office").
+_INSTITUTION_WORDS = frozenset("""
+sheriff sheriffs police city county town village township council commission commissioner commissioners
+mayor school schools district department office board fire hospital court courts university college
+community public state government chamber airport library jail detention water housing health
+""".split())
+_LOCATIVE = frozenset({"in", "at", "near", "from", "to", "outside", "of", "into", "across", "toward", "towards"})
+
+
 def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mention]:
     """Place mentions of ``doc`` in text order, with qualifiers and containment.
 
@@ -80,7 +89,7 @@ def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mentio
     the joined form is a real place.
     """
     text = doc.text
-    mentions = [m for ent in doc.ents if (m := _mention(ent)) is not None]
+    mentions = [m for ent in doc.ents if (m := _mention(ent) or _misfiled(ent, is_known)) is not None]
     mentions = _rejoin(mentions, text, is_known)
     mentions = [_extend_split_tail(m, doc, is_known) for m in mentions]
     mentions = [_with_article_prefix(m, text) for m in mentions]
@@ -102,6 +111,30 @@ def _mention(ent) -> Mention | None:
     if not surface.strip() or place_key(surface) in NOT_PLACES or not any(ch.isupper() for ch in surface[:1]):
         return None
     return Mention(surface, start, end, label, ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0)
+
+
+def _misfiled(ent, is_known: Callable[[str], bool] | None) -> Mention | None:
+    """Places the model files under ORG or PERSON.
+
+    "Fargo City Commissioner", "Avoyelles Parish Sheriff's Office": the place
+    leads an organisation's name.  "in Gainesville" tagged PERSON: a known
+    place after a locative preposition.
+    """
+    if is_known is None or ent.label_ not in ("ORG", "PERSON"):
+        return None
+    sent_start = ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0
+    if ent.label_ == "PERSON":
+        before = ent.doc[ent.start - 1] if ent.start > 0 else None
+        if before is not None and before.lower_ in _LOCATIVE and ent.text[:1].isupper() and is_known(ent.text):
+            return Mention(ent.text, ent.start_char, ent.end_char, "GPE", sent_start)
+        return None
+    for n in range(min(3, len(ent) - 1), 0, -1):
+        head, rest = ent[:n], ent[n]
+        if rest.lower_.strip("'’s") in _INSTITUTION_WORDS and head.text[:1].isupper() and is_known(head.text):
+            if place_key(head.text) in NOT_PLACES:
+                return None
+            return Mention(head.text, head.start_char, head.end_char, "GPE", sent_start)
+    return None
 
 
 def _rejoin(mentions: list[Mention], text: str, is_known: Callable[[str], bool] | None) -> list[Mention]:

@@ -60,7 +60,12 @@ class _Cand:
 
 # ---------------------------------------------------------------------- tense
 
-_FUTURE_CUE = r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
+_FUTURE_CUE = (
+    r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
+    r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
+    r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
+    r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as"
+)
 _PAST_IRREGULAR = (
     "was|were|had|did|said|told|ago|last|yesterday|went|took|came|fled|made|got|left|began|saw|held|"
     "fought|stood|knew|found|met|gave|led|ran|won|lost|fell|rose|sent|spent|brought|bought|sold|kept|"
@@ -76,6 +81,7 @@ _NOT_PAST_ED = {"need", "indeed", "proceed", "succeed", "exceed", "hundred", "sp
                 "sacred", "naked", "wicked", "kindred", "bed", "red", "shed", "feed", "seed", "based",
                 "alleged", "armed", "united", "related", "supposed", "concerned", "detailed", "limited",
                 "advanced", "experienced", "interested", "unprecedented", "unexpected", "unnamed"}
+_DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through|to)\s+$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|being|is|are|am|to|will|would|could|can|may|might|should|must)\s+$", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
 _ABBREVIATION_BEFORE = re.compile(
@@ -115,17 +121,29 @@ class _Context:
 
     def tense(self, start: int, end: int) -> str | None:
         """'past', 'future' or 'present' from the cue word nearest the expression in its sentence."""
+        if _DEADLINE_BEFORE.search(self.text, max(0, start - 10), start):
+            return None  # "extended to Nov. 20", "by Jan. 14": a deadline, whatever the verb's tense
         first, last = self.sentence_bounds(start, end)
         best: tuple[int, str] | None = None
+        future_before = False  # a future cue before the expression, no strong past cue since
         for match in _TENSE_CUES.finditer(self.text, first, last):
             if start <= match.start() < end:
                 continue
             kind = match.lastgroup or ""
             if kind == "past" and not self._is_past_cue(match):
                 continue
+            if match.end() <= start:
+                if kind == "future":
+                    future_before = True
+                elif kind == "past" and not match.group().lower().endswith("ed"):
+                    future_before = False
             distance = start - match.end() if match.end() <= start else match.start() - end
             if best is None or distance < best[0]:
                 best = (distance, kind)
+        if best is not None and best[0] <= 2 and best[1] == "past":
+            return "past"  # "announced Wednesday", "said Friday": the verb right before governs
+        if future_before:
+            return "future"  # "said it will redeem the preferred shares on Oct. 31": the modal governs
         return best[1] if best else None
 
     def _is_past_cue(self, match: re.Match[str]) -> bool:
@@ -292,6 +310,31 @@ def _on_month_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _date_cand(match, ctx, lex.month_number(match["month"]), day, year)
 
 
+def _on_day_range(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
+    """'10-12 January', 'January 10-12, 2018', 'April 24 and 25': both ends, each a full date.
+
+    TimeML tags the two ends of a range separately; the first end borrows the
+    month and year written once after (or before) the second.
+    """
+    suffix = "" if match["month"] else "2"  # which alternative matched: "10-12 January" or "January 10-12"
+    month = lex.month_number(match["month" + suffix])
+    day1 = _day_number(match["d1" if not suffix else "d1b"])
+    day2 = _day_number(match["d2" if not suffix else "d2b"])
+    if not (1 <= day1 <= 31 and 1 <= day2 <= 31) or day1 >= day2:
+        return None
+    raw_year = match["year" + suffix]
+    year = int(raw_year) if raw_year else None
+    second = _date_cand(match, ctx, month, day2, year, start=match.start("second" + suffix))
+    if second is None:
+        return None
+    second.start = match.start("second" + suffix)
+    first_value = second.value[:8] + f"{day1:02d}"
+    first_end = match.end("first" + suffix)
+    first = _Cand(match.start(), first_end, "DATE", first_value, None, second.needs_reference,
+                  month=month, day=day1, year_explicit=second.year_explicit)
+    return [first, second]
+
+
 def _on_month_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _date_cand(match, ctx, lex.month_number(match["month"]), None, int(match["year"]))
 
@@ -436,8 +479,9 @@ def _on_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
     quarter = lex.ORDINALS[match["ord"].lower()]
     raw_year = match["year1"] or match["year2"]
     year = int(raw_year) if raw_year else None
-    if year is None and match["relyear"] and ctx.ref is not None:
-        year = ctx.ref.year + (_rel_offset(match["relyear"].lower()) or 0)
+    relyear = match["relyear"] or match["relyear0"]
+    if year is None and relyear and ctx.ref is not None:
+        year = ctx.ref.year + (_rel_offset(relyear.lower()) or 0)
     value, needs = _quarter_value(ctx, quarter, year, _rel_word(match["rel"]), match.start(), match.end())
     return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), needs)
 
@@ -452,6 +496,26 @@ def _on_half(match: re.Match[str], ctx: _Context) -> _Cand | None:
         year = None
     value = f"{year}-H{half}" if year is not None else f"XXXX-H{half}"
     return _Cand(match.start(), match.end(), "DATE", value, None, year is None)
+
+
+def _on_short_period(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'Q3', 'Q3 2018', 'H1 2019', 'first-half profit': quarters and half-years in business shorthand."""
+    kind = "Q" if match["q"] else "H"
+    number = int(match["q"] or match["h"] or (1 if (match["ord"] or "").lower().startswith(("first", "1")) else 2))
+    raw_year = match["year"]
+    if raw_year:
+        year: int | None = int(raw_year) if len(raw_year.lstrip("'’")) == 4 else 2000 + int(raw_year.lstrip("'’"))
+    elif ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", f"XXXX-{kind}{number}", None, True)
+    else:
+        current = cal.quarter_of(ctx.ref) if kind == "Q" else (1 if ctx.ref.month <= 6 else 2)
+        future = ctx.tense(match.start(), match.end()) == "future"
+        year = ctx.ref.year
+        if number > current and not future:
+            year -= 1  # a quarter still to come in a past-tense report is last year's
+        elif number < current and future:
+            year += 1
+    return _Cand(match.start(), match.end(), "DATE", f"{year}-{kind}{number}", year_explicit=bool(raw_year))
 
 
 def _shift_value(ref: dt.date, unit: str, steps: int, ref_time: dt.datetime | None = None) -> str:
@@ -655,6 +719,51 @@ def _on_year_period(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(match.start(), match.end(), "DATE", year, anchor=f"year{year}", year_explicit=True)
 
 
+def _on_the_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'for the year': the year in focus; 'the year ended June 30' is a fiscal year, a duration (P1Y)."""
+    if match["ended"]:
+        return _Cand(match.start(), match.end() - len(match["ended"]), "DURATION", "P1Y")
+    before = ctx.text[max(0, match.start() - 12):match.start()]
+    if not match["kind"] and not re.search(r"\b(?:for|of|in|during|through|throughout)\s+$", before, re.I):
+        return None  # "the year" as a subject or object is too often a plain noun
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", "XXXX", None, True, anchor="same:year")
+    return _Cand(match.start(), match.end(), "DATE", str(ctx.ref.year), anchor="same:year")
+
+
+def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'Thanksgiving Day', 'last Christmas', 'Election Day 1998': the holiday's date, year from tense."""
+    name = re.sub(r"\s+", " ", match["holiday"].lower()).replace("’", "'")
+    rel = (match["rel"] or "").lower()
+    if match["year"]:
+        year: int | None = int(match["year"])
+    elif ctx.ref is None:
+        year = None
+    else:
+        this_year = lex.holiday_date(name, ctx.ref.year)
+        if this_year is None:
+            return None
+        if rel in ("last", "past"):
+            year = ctx.ref.year if this_year < ctx.ref else ctx.ref.year - 1
+        elif rel in ("next", "coming"):
+            year = ctx.ref.year if this_year > ctx.ref else ctx.ref.year + 1
+        elif rel == "this":
+            year = ctx.ref.year
+        else:
+            tense = ctx.tense(match.start(), match.end())
+            year = ctx.ref.year
+            if tense == "past" and this_year > ctx.ref:
+                year -= 1
+            elif tense == "future" and this_year < ctx.ref:
+                year += 1
+            elif tense is None and abs((this_year - ctx.ref).days) > 183:
+                year += 1 if this_year < ctx.ref else -1
+    day = lex.holiday_date(name, year) if year is not None else None
+    if day is None:
+        return _Cand(match.start(), match.end(), "DATE", "XXXX-XX-XX", None, True)
+    return _Cand(match.start(), match.end(), "DATE", day.isoformat(), year_explicit=bool(match["year"]))
+
+
 def _on_that_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'that year', 'later that month', 'the following year', 'the previous day': relative to the focus."""
     unit = match["unit"].lower()
@@ -836,6 +945,8 @@ _ORD_Q = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)"
 _RULES: list[tuple[str, Handler, int]] = [
     # dates with a day
     (rf"{_WD_OPT}(?P<month>{lex.MONTH_RX})\s+{_DAY}(?:st|nd|rd|th)?\b{_YEAR_TAIL}", _on_month_day, 3),
+    (rf"(?<![\d.,/])(?P<first>(?P<d1>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second>(?P<d2>{lex.DAY_RX})\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})"
+     rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.YEAR_RX})(?![\d,]\d))?)", _on_day_range, 4),
     (rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
     (r"(?<![\d/.-])(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])", _on_numeric_date, 4),
     (r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
@@ -847,14 +958,18 @@ _RULES: list[tuple[str, Handler, int]] = [
     (rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
     (rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
     (rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?!\d))?\b", _on_season, 1),
-    (rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
+    (rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
     (rf"(?:the\s+)?(?P<ord>first|second|1st|2nd)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
+    (rf"(?-i:(?:Q(?P<q>[1-4])|H(?P<h>[12])))(?:\s*(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b"
+     r"|(?P<ord>first|second)-half\b", _on_short_period, 2),
     (r"the\s+(?:(?:latest|same|current|comparable|corresponding)\s+)?(?P<noun>quarter)\b(?![\s-]+(?:a\s+year|last\s+year))"
      r"|the\s+(?:latest|same|comparable|corresponding)\s+(?P<noun2>period)\b(?![\s-]+(?:a\s+year|last\s+year))", _on_the_quarter, 0),
     (r"(?:the\s+)?(?:(?:comparable|same|corresponding|latest)\s+)?(?P<adj>year[\s-]ago|year-earlier|year-before|prior-year)"
      r"(?P<noun>\s+(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+)?(?:fiscal\s+)?(?:quarter|period|three\s+months|nine\s+months|six\s+months|first\s+half|second\s+half)\b)?"
      r"|the\s+(?:same|comparable|corresponding|year-ago)?\s*(?:quarter|period)(?P<adj2>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+(?:the\s+)?previous\s+year))", _on_year_ago_period, 3),
     (r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
+    (r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
+    (rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?", _on_holiday, 2),
     (r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year)\b(?!\s+or\b)", _on_that_unit, 3),
     # relative
     (rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
@@ -887,10 +1002,10 @@ _T_MONTH = lex.MONTH_RX
 _T_DIGIT = r"\d"
 _T_UNIT = rf"(?i:{lex.UNIT_RX})"
 _RULE_TRIGGERS: list[str] = [
-    _T_MONTH, _T_MONTH, _T_DIGIT, _T_DIGIT, _T_DIGIT,  # dates with a day
+    _T_MONTH, _T_MONTH, _T_MONTH, _T_DIGIT, _T_DIGIT, _T_DIGIT,  # dates with a day
     _T_MONTH, _T_MONTH, r"\d{4}", r"(?i:\d0['’]?s|ties\b)", r"(?i:century)",
-    r"(?i:spring|summer|fall|autumn|winter)", r"(?i:quarter)", r"(?i:half)", r"(?i:quarter|period)",
-    r"(?i:year)", r"(?i:period|quarter)", r"(?i:day|month|year)",
+    r"(?i:spring|summer|fall|autumn|winter)", r"(?i:quarter)", r"(?i:half)", r"Q[1-4]|H[12]|(?i:half)", r"(?i:quarter|period)",
+    r"(?i:year)", r"(?i:period|quarter)", r"(?i:year)", lex.HOLIDAY_RX, r"(?i:day|month|year)",
     _T_UNIT, r"(?i:weekend)", _T_UNIT, r"(?i:year)", r"(?i:nineteen|eighteen|twenty|thousand)",
     lex.WEEKDAY_RX, r"(?i:today|tonight|yesterday|tomorrow)", r"(?i:morning|afternoon|evening|night|overnight)",
     r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)",
@@ -1093,6 +1208,8 @@ def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None
         return None
     if anchor == "same:quarter" or anchor == "same:period":
         return _truncate(focus, "quarter") if re.search(r"-Q\d", focus) else None
+    if anchor.startswith("same:"):
+        return _truncate(focus, anchor[5:])
     if anchor.startswith("shift:"):
         _, unit, steps = anchor.split(":")
         return _shift_focus(focus, unit, int(steps))

@@ -8,6 +8,7 @@ case-sensitively (capitalised) because lower-case "may", "march", "sun" and
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 MONTHS: dict[str, int] = {
@@ -149,3 +150,64 @@ def weekday_number(word: str) -> int:
     if key.endswith("s") and key[:-1] in WEEKDAYS:
         key = key[:-1]
     return WEEKDAYS[key]
+
+
+#: Holidays news dates events by (US-centred, as the TimeML corpora are): fixed days and rules.
+FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
+    "christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24), "boxing day": (12, 26),
+    "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
+    "the fourth of july": (7, 4), "july fourth": (7, 4), "halloween": (10, 31),
+    "valentine's day": (2, 14), "veterans day": (11, 11), "armistice day": (11, 11),
+}
+#: (month, ISO weekday, nth occurrence; -1 = last) for holidays fixed by weekday.
+WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
+    "thanksgiving": (11, 4, 4), "thanksgiving day": (11, 4, 4), "labor day": (9, 1, 1),
+    "memorial day": (5, 1, -1), "martin luther king day": (1, 1, 3), "columbus day": (10, 1, 2),
+}
+HOLIDAY_RX = (
+    r"(?-i:Christmas(?:\s+(?:Day|Eve))?|Boxing\s+Day|New\s+Year['’]s\s+(?:Day|Eve)|Independence\s+Day"
+    r"|the\s+Fourth\s+of\s+July|July\s+Fourth|Halloween|Valentine['’]s\s+Day|Veterans\s+Day|Armistice\s+Day"
+    r"|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Martin\s+Luther\s+King\s+Day|Columbus\s+Day"
+    r"|Election\s+Day|Easter(?:\s+Sunday)?|Good\s+Friday)(?![\w-])"
+)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth (or last, -1) given ISO weekday of a month."""
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    last = following - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
+def easter(year: int) -> dt.date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l) // 451
+    month = (h + l - 7 * m + 114) // 31
+    day = (h + l - 7 * m + 114) % 31 + 1
+    return dt.date(year, month, day)
+
+
+def holiday_date(name: str, year: int) -> dt.date | None:
+    """The day of a holiday (lower-case name as HOLIDAY_RX finds it) in a year."""
+    if name in FIXED_HOLIDAYS:
+        month, day = FIXED_HOLIDAYS[name]
+        return dt.date(year, month, day)
+    if name in WEEKDAY_HOLIDAYS:
+        return _nth_weekday(year, *WEEKDAY_HOLIDAYS[name])
+    if name == "election day":  # US: the Tuesday after the first Monday of November
+        return _nth_weekday(year, 11, 1, 1) + dt.timedelta(days=1)
+    if name in ("easter", "easter sunday"):
+        return easter(year)
+    if name == "good friday":
+        return easter(year) - dt.timedelta(days=2)
+    return None

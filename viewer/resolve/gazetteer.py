@@ -40,7 +40,7 @@ from viewer.resolve._geo_text import (
 )
 
 GAZETTEER_FILE = "gazetteer-v1.sqlite"
-INDEX_VERSION = "1.3"  # bump when the build changes: open_default() then rebuilds
+INDEX_VERSION = "1.4"  # bump when the build changes: open_default() then rebuilds
 Progress = Callable[[int, int], None]
 
 #: Short forms the country sources leave out or that we only accept for these.
@@ -50,6 +50,16 @@ COMMON_COUNTRY_NAMES = {
     "Congo-Kinshasa": "CD", "Congo-Brazzaville": "CG", "Ivory Coast": "CI", "Holland": "NL",
     "Burma": "MM", "North Korea": "KP", "South Korea": "KR", "Czech Republic": "CZ",
     "Vatican": "VA", "Palestinian Territories": "PS", "Gaza Strip": "PS", "West Bank": "PS",
+}
+#: AP-style abbreviations of US states, as US news writes them ("Charleston, W.Va.").
+AP_STATE_ABBREVIATIONS = {
+    "Ala.": "AL", "Ariz.": "AZ", "Ark.": "AR", "Calif.": "CA", "Colo.": "CO", "Conn.": "CT", "Del.": "DE",
+    "D.C.": "DC", "Fla.": "FL", "Ga.": "GA", "Ill.": "IL", "Ind.": "IN", "Kan.": "KS", "Kans.": "KS", "Ky.": "KY",
+    "La.": "LA", "Md.": "MD", "Mass.": "MA", "Mich.": "MI", "Minn.": "MN", "Miss.": "MS", "Mo.": "MO",
+    "Mont.": "MT", "Neb.": "NE", "Nebr.": "NE", "Nev.": "NV", "N.H.": "NH", "N.J.": "NJ", "N.M.": "NM",
+    "N.Y.": "NY", "N.C.": "NC", "N.D.": "ND", "Okla.": "OK", "Ore.": "OR", "Pa.": "PA", "R.I.": "RI",
+    "S.C.": "SC", "S.D.": "SD", "Tenn.": "TN", "Tex.": "TX", "Vt.": "VT", "Va.": "VA", "Wash.": "WA",
+    "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY",
 }
 #: Kind of place, by GeoNames feature code.
 KIND_BY_CODE = {"PCLI": "country", "ADM1": "region", "ADM2": "region", "CONT": "area", "PPLC": "city"}
@@ -438,6 +448,7 @@ def _region_rows(city_rows: list[_Row]) -> Iterator[_Row]:
             continue
         lat, lon, radius = _centre(members[code])
         names = {sub.name, *(a for a in sub.aliases if is_useful_alternate(a))}
+        names |= {abbr for abbr, state in AP_STATE_ABBREVIATIONS.items() if code == f"US.{state}"}
         names |= {_without_suffix(n) for n in names if _without_suffix(n)}
         level = sub.admin_level
         yield _Row(int(sub.geonames_id), sub.name, lat, lon, sub.country.alpha2, "A", f"ADM{level}",

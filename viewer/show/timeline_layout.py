@@ -40,6 +40,7 @@ ROW_H_COMPACT = MARKER + 3.0  # a row of marks only (crowded lanes)
 LANE_PAD = 3.0
 MAX_ROWS = 12  # when the height is computed from content (exports)
 LABEL_LIMIT = 60  # a lane with more visible items shows no event labels
+MAX_LINKS = 40  # more visible conflicts than this: no links drawn (outlines only)
 MIN_SPAN_DAYS = 2.0 / 24  # zoom limit: two hours across the view
 MIN_DAY, MAX_DAY = float(dt.date(1, 1, 2).toordinal()), float(dt.date(9999, 12, 30).toordinal())
 
@@ -207,6 +208,14 @@ class LaneData:
     publication: tuple[float, str, str] | None = None  # day, kind, article id
 
 
+def _bounds(span) -> tuple[float, float] | None:
+    """``TimeSpan.bounds_days`` with a fast path for plain dates (most events; 100k per story)."""
+    earliest, latest = span.earliest, span.latest
+    if type(earliest) is dt.date and type(latest) is dt.date:
+        return float(earliest.toordinal()), float(latest.toordinal() + 1)
+    return span.bounds_days()
+
+
 def _event_kind(event: Event) -> int:
     span = event.when
     assert span is not None
@@ -262,14 +271,15 @@ class TimelineIndex:
         lane_pos = {k: i for i, (k, _, _) in enumerate(keys)}
         buckets: list[list[tuple[float, float, int, str, int]]] = [[] for _ in keys]
         for event in self.story.events:
-            bounds = event.when.bounds_days() if event.when is not None else None
+            bounds = _bounds(event.when) if event.when is not None else None
             lane = self._lane_of(event, lane_pos)
             if bounds is None or lane is None:
                 self.undated += bounds is None
                 continue
+            kind = _event_kind(event)
             self.event_lane[event.id] = lane
-            self.spans[event.id] = (bounds[0], bounds[1], _event_kind(event))
-            buckets[lane].append((bounds[0], bounds[1], _event_kind(event), event.id,
+            self.spans[event.id] = (bounds[0], bounds[1], kind)
+            buckets[lane].append((bounds[0], bounds[1], kind, event.id,
                                   self.article_order.get(event.article_id, 0)))
         self.data = [self._lane_data(items) for items in buckets]
         if self.mode == "source":
@@ -278,15 +288,16 @@ class TimelineIndex:
 
     @staticmethod
     def _lane_data(items: list[tuple[float, float, int, str, int]]) -> LaneData:
-        items.sort(key=lambda item: (item[0], item[1]))
-        lo = np.array([i[0] for i in items], dtype=np.float64)
-        hi = np.array([i[1] for i in items], dtype=np.float64)
+        lo0, hi0, kind0, ids0, art0 = (list(col) for col in zip(*items)) if items else ([], [], [], [], [])
+        order = np.lexsort((np.array(hi0, dtype=np.float64), np.array(lo0, dtype=np.float64)))
+        lo = np.array(lo0, dtype=np.float64)[order]
+        hi = np.array(hi0, dtype=np.float64)[order]
         return LaneData(
-            ids=[i[3] for i in items],
-            articles=np.array([i[4] for i in items], dtype=np.int32),
+            ids=[ids0[i] for i in order.tolist()],
+            articles=np.array(art0, dtype=np.int32)[order],
             lo=lo, hi=hi,
             hi_prefix_max=np.maximum.accumulate(hi) if len(hi) else hi,
-            kind=np.array([i[2] for i in items], dtype=np.int8),
+            kind=np.array(kind0, dtype=np.int8)[order],
         )
 
     def _build_global_order(self) -> None:
@@ -766,7 +777,7 @@ def _visible_anchors(data: LaneData, t0: float, t1: float, left: float, ppd: flo
     return idx, ax
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Buckets:
     """Pixel buckets for aggregation, aligned to time so badges do not flicker while panning.
 
@@ -778,16 +789,14 @@ class _Buckets:
     right: float
     px: float
     offset: float  # fraction of a bucket the plot's left edge sits into its bucket
+    first: int = 0
+    last: int = 0
 
-    @property
-    def first(self) -> int:
-        return 1 if self.offset > 0 and self.last >= 1 else 0
-
-    @property
-    def last(self) -> int:
+    def __post_init__(self) -> None:
         raw = int(math.floor((self.right - self.left) / self.px + self.offset))
         visible = (self.right - self.left) + self.offset * self.px - raw * self.px
-        return raw - 1 if visible < self.px and raw >= 1 else raw
+        self.last = raw - 1 if visible < self.px and raw >= 1 else raw
+        self.first = 1 if self.offset > 0 and self.last >= 1 else 0
 
     def ids(self, anchors: np.ndarray) -> np.ndarray:
         if not len(anchors):
@@ -942,20 +951,19 @@ class _Frame:
             if mark.in_conflict and mark.event_id:
                 self.placement[mark.event_id] = mark.rect
         badge_y = top + plan.rows * row_h
-        self.badge_at.update({(lane_index, b): len(self.badges) + k
-                              for k, b in enumerate(sorted(plan.badges))})
+        badge_h = max(row_h, ROW_H_COMPACT) - 2
         for bucket, count in sorted(plan.badges.items()):
-            self.badges.append(self._badge(lane_index, bucket, count, badge_y, plan))
+            self.badge_at[(lane_index, bucket)] = len(self.badges)
+            self.badges.append(self._badge(lane_index, bucket, count, badge_y, badge_h, plan))
 
-    def _badge(self, lane_index: int, bucket: int, count: int, y: float, plan: "_LanePlan") -> Badge:
-        x0, x1 = self.buckets.span(bucket)
+    def _badge(self, lane_index: int, bucket: int, count: int, y: float, h: float,
+               plan: "_LanePlan") -> Badge:
         w = self.buckets.px - 2
-        x = min(x0 + 1, self.right - w)
-        rect = Rect(x, y + 1, w, max(plan.row_h, ROW_H_COMPACT) - 2)
-        overflow = plan.overflow.get(bucket, [])
-        dense = count > len(overflow)
-        return Badge(lane_index, rect, count, compact_count(count), dense, bucket, overflow,
-                     selected=any(e in self.selected for e in overflow))
+        x = min(self.buckets.span(bucket)[0] + 1, self.right - w)
+        overflow = plan.overflow.get(bucket, ())
+        selected = bool(overflow) and bool(self.selected) and any(e in self.selected for e in overflow)
+        return Badge(lane_index, Rect(x, y + 1, w, h), count, compact_count(count),
+                     count > len(overflow), bucket, list(overflow), selected)
 
 
 def compact_count(count: int) -> str:
@@ -1047,23 +1055,25 @@ class _LanePlan:
 
 def _conflict_links(index: TimelineIndex, frame: _Frame, layout: TimelineLayout,
                     options: LayoutOptions) -> list[ConflictLink]:
+    visible = [c for c in index.conflicts if _overlaps(index.conflict_extent.get(c.id), layout)]
+    if len(visible) > MAX_LINKS:
+        return []  # a tangle nobody can read: placements keep their conflict outline; zoom in
     links = []
-    crowded = len(index.conflicts) > 40  # too many labels to read: spokes only
-    taken = None if crowded else _Occupancy(layout)
-    for conflict in index.conflicts:
-        extent = index.conflict_extent.get(conflict.id)
-        if extent is None or extent[1] < layout.t0 or extent[0] > layout.t1:
-            continue  # wholly outside the window
+    taken = _Occupancy(layout)
+    for conflict in visible:
         link = _link(index, frame, layout, conflict)
         if link is None:
             continue
-        if taken is not None:
-            link.label_rect = _free_label_spot(link, layout, taken, options.measure)
-            if link.label_rect is not None:
-                taken.add(link.label_rect)
+        link.label_rect = _free_label_spot(link, layout, taken, options.measure)
+        if link.label_rect is not None:
+            taken.add(link.label_rect)
         link.selected = bool(link.event_ids) and set(link.event_ids) <= options.selected
         links.append(link)
     return links
+
+
+def _overlaps(extent: tuple[float, float] | None, layout: TimelineLayout) -> bool:
+    return extent is not None and extent[1] >= layout.t0 and extent[0] <= layout.t1
 
 
 class _Occupancy:
@@ -1149,8 +1159,12 @@ def _link(index: TimelineIndex, frame: _Frame, layout: TimelineLayout, conflict)
     approximate = any(p not in POINT_PRECISIONS for p in side_precisions)
     xs = [layout.x_of(c) for c in centres]
     hub = ((min(xs) + max(xs)) / 2, sum(r.y + r.h / 2 for r, _ in rects) / len(rects))
-    # spokes leave each placement from the edge facing the hub
-    ends = [(min(max(hub[0], r.x), r.right), r.y + r.h / 2, side) for r, side in rects]
+    # spokes leave each placement from the edge facing the hub; far off-screen ends are
+    # pulled to just outside the plot so painting never strokes kilometre-long curves
+    lo_x, hi_x = layout.plot.x - 40, layout.plot.right + 40
+    ends = [(min(max(min(max(hub[0], r.x), r.right), lo_x), hi_x), r.y + r.h / 2, side)
+            for r, side in rects]
+    hub = (min(max(hub[0], lo_x), hi_x), hub[1])
     if max(e[0] for e in ends) < layout.plot.x or min(e[0] for e in ends) > layout.plot.right:
         return None
     return ConflictLink(conflict.id, ends, hub, format_gap(gap, approximate), None, event_ids)

@@ -190,11 +190,12 @@ def cluster_html(cluster_id: str, story: Story) -> str:
     summary = conflict_summary(conflicts, story)
     if summary:
         parts.append(f'<p style="color:{CONFLICT_COLOUR}"><b>Sources disagree:</b> {html.escape(summary)}</p>')
+    details = [f"<li>{html.escape(c.explanation)}</li>" for c in conflicts if not c.dismissed and c.explanation]
+    if details:
+        parts.append(f'<ul style="color:#555; margin-top:0">{"".join(details)}</ul>')
     for conflict in conflicts:
         if conflict.dismissed:
             parts.append(f"<p><i>The {conflict.kind} difference was marked “not a conflict”.</i></p>")
-        elif conflict.explanation:
-            parts.append(f'<p style="color:#555">{html.escape(conflict.explanation)}</p>')
     events = story.event_index()
     parts.extend(event_html(events[e], story) for e in cluster.event_ids[:MAX_EVENTS_SHOWN] if e in events)
     return "".join(parts)

@@ -65,6 +65,7 @@ log = logging.getLogger("crosscheck")
 WORKSPACE_SUFFIX = ".crosscheck"
 MAX_RECENT = 8
 STATE_VERSION = 1
+MAP_DELAY_MS = 100  # let the first frame paint before WebEngine starts
 
 
 def icon_path() -> Path:
@@ -211,11 +212,13 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect_controller()
+        self._unsubscribe = self.selection.subscribe(lambda *_: self._update_actions())
         self.setAcceptDrops(True)
         self.resize(1400, 900)
         self._restore_window_state()
+        self._create_timeline()
         self._after_workspace_opened()
-        QTimer.singleShot(0, self._create_heavy_views)
+        QTimer.singleShot(MAP_DELAY_MS, self._create_heavy_views)
         if load_pipeline:
             QTimer.singleShot(0, self.controller.load_pipeline)
         if paths:
@@ -364,12 +367,14 @@ class MainWindow(QMainWindow):
         self.event_list = EventListWidget(self.selection)
         self.inspector = Inspector(self.selection)
         self.sources = SourcesPanel()
-        self.timeline_dock = self._dock("timelineDock", "Timeline", _Placeholder("Loading the timeline…"),
-                                        Qt.TopDockWidgetArea)
-        self.map_dock = self._dock("mapDock", "Map", _Placeholder("Loading the map…"), Qt.RightDockWidgetArea)
-        self.events_dock = self._dock("eventsDock", "Events", self.event_list, Qt.LeftDockWidgetArea)
-        self.inspector_dock = self._dock("inspectorDock", "Inspector", self.inspector, Qt.RightDockWidgetArea)
-        self.sources_dock = self._dock("sourcesDock", "Sources", self.sources, Qt.LeftDockWidgetArea)
+        # One dock area, nested splits: the timeline on top, events | map | inspector below.
+        area = Qt.LeftDockWidgetArea
+        self.timeline_dock = self._dock("timelineDock", "Timeline", _Placeholder("Loading the timeline…"), area)
+        self.events_dock = self._dock("eventsDock", "Events", self.event_list, area)
+        self.map_dock = self._dock("mapDock", "Map", _Placeholder("Loading the map…"), area)
+        self.inspector_dock = self._dock("inspectorDock", "Inspector", self.inspector, area)
+        self.sources_dock = self._dock("sourcesDock", "Sources", self.sources, area)
+        self.splitDockWidget(self.timeline_dock, self.events_dock, Qt.Vertical)
         self.splitDockWidget(self.events_dock, self.map_dock, Qt.Horizontal)
         self.splitDockWidget(self.map_dock, self.inspector_dock, Qt.Horizontal)
         self.tabifyDockWidget(self.events_dock, self.sources_dock)
@@ -381,18 +386,18 @@ class MainWindow(QMainWindow):
     def apply_default_layout(self) -> None:
         """Dock sizes for a first start (later starts restore the user's own layout)."""
         height, width = max(self.height(), 600), max(self.width(), 900)
-        self.resizeDocks([self.timeline_dock], [int(height * 0.42)], Qt.Vertical)
+        self.resizeDocks([self.timeline_dock, self.map_dock], [int(height * 0.45), int(height * 0.55)],
+                         Qt.Vertical)
         self.resizeDocks([self.events_dock, self.map_dock, self.inspector_dock],
-                         [int(width * 0.38), int(width * 0.34), int(width * 0.28)], Qt.Horizontal)
+                         [int(width * 0.34), int(width * 0.38), int(width * 0.28)], Qt.Horizontal)
 
     def _create_heavy_views(self) -> None:
-        """Timeline and map after the window is on screen (WebEngine takes a moment to start)."""
+        """The map after the window is on screen: starting WebEngine blocks the GUI thread ~1 s."""
+        self._create_map()
         if not self._state_restored:
             self.apply_default_layout()
-        self._create_timeline()
-        self._create_map()
         if self.story.articles:
-            self._show_story(self.story)
+            self._call_view(self.map, "set_story", self.story)
 
     def _create_timeline(self) -> None:
         try:
@@ -448,12 +453,24 @@ class MainWindow(QMainWindow):
         if self.selection.selected and not self.selection.selected <= known.keys():
             self.selection.select(self.selection.selected & known.keys())
         self._update_summary()
+        self._update_actions()
 
     def _on_story_ready(self, story: Story) -> None:
         self._show_story(story)
         if self._restoring_view:
             self._restoring_view = False
             self._restore_view_state()
+
+    def _update_actions(self) -> None:
+        """Corrections are offered only when the selection allows them."""
+        events = self.selected_events()
+        clusters = {e.cluster_id for e in events if e.cluster_id}
+        for action in (self.act_edit_when, self.act_edit_where, self.act_pin):
+            action.setEnabled(bool(events))
+        self.act_pin.setEnabled(any(e.where is not None and not e.where.is_resolved for e in events))
+        self.act_split.setEnabled(bool(clusters))
+        self.act_merge.setEnabled(len(clusters) + sum(1 for e in events if not e.cluster_id) >= 2)
+        self.act_not_conflict.setEnabled(bool(self.selected_conflicts()))
 
     def _update_summary(self) -> None:
         story = self.story
@@ -718,9 +735,15 @@ class MainWindow(QMainWindow):
         self.report(message)
 
     def _on_busy(self, busy: bool) -> None:
-        if not busy and self.progress_bar.isVisible() and not self.controller.is_ingesting():
+        if busy:
+            return
+        if self.progress_bar.isVisible() and not self.controller.is_ingesting():
             self.progress_bar.hide()
             self.cancel_button.hide()
+        if self.story.articles:
+            live = sum(1 for c in self.story.conflicts if not c.dismissed)
+            self.statusBar().showMessage(
+                f"Up to date: {len(self.story.articles)} sources, {live} conflict(s) to review.", 10000)
 
     def is_busy(self) -> bool:
         return self.controller.is_busy()

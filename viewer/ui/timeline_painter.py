@@ -281,10 +281,12 @@ def _outline(painter: QPainter, mark: Mark, colour: str, width: float, grow: flo
 def _paint_badges(painter: QPainter, badges: list[Badge]) -> None:
     if not badges:
         return
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(BADGE_FILL)
+    # one path for all pills and plain point-positioned text: hundreds of badges per frame
+    pills = QPainterPath()
     for badge in badges:
-        painter.drawRoundedRect(_qrect(badge.rect), badge.rect.h / 2, badge.rect.h / 2)
+        r = badge.rect
+        pills.addRoundedRect(r.x, r.y, r.w, r.h, r.h / 2, r.h / 2)
+    painter.fillPath(pills, BADGE_FILL)
     selected = [b for b in badges if b.selected]
     if selected:
         painter.setPen(QPen(_colour(palette.SELECTION_COLOUR), 2.5))
@@ -293,20 +295,39 @@ def _paint_badges(painter: QPainter, badges: list[Badge]) -> None:
             painter.drawRoundedRect(_qrect(badge.rect), badge.rect.h / 2, badge.rect.h / 2)
     painter.setFont(make_font(SMALL_PX, True))
     painter.setPen(WHITE)
-    centre = int(Qt.AlignmentFlag.AlignCenter)
+    metrics = _metrics(SMALL_PX, True)
+    baseline = (metrics.ascent() - metrics.descent()) / 2
     for badge in badges:
-        painter.drawText(_qrect(badge.rect), centre, badge.text)
+        r = badge.rect
+        w = metrics.horizontalAdvance(badge.text)
+        painter.drawText(QPointF(r.x + (r.w - w) / 2, r.y + r.h / 2 + baseline), badge.text)
 
 
 # ------------------------------------------------------------------- conflicts
 
 
+CURVED_LINK_LIMIT = 40  # beyond this many links, straight spokes (one batched call) keep frames fast
+
+
 def _paint_links(painter: QPainter, layout: TimelineLayout, labels: bool) -> None:
-    for link in layout.links:
-        if labels:
+    if labels:
+        for link in layout.links:
             _link_label(painter, link)
-        else:
+    elif len(layout.links) > CURVED_LINK_LIMIT:
+        _straight_spokes(painter, layout.links)
+    else:
+        for link in layout.links:
             _link_spokes(painter, link)
+
+
+def _straight_spokes(painter: QPainter, links: list[ConflictLink]) -> None:
+    painter.setPen(QPen(_colour(palette.CONFLICT_COLOUR, 150), 1.2))
+    points: list[QPointF] = []
+    for link in links:
+        hx, hy = _hub(link)
+        for x, y, _side in link.ends:
+            points += [QPointF(x, y), QPointF(hx, hy)]
+    painter.drawLines(points)
 
 
 def _link_spokes(painter: QPainter, link: ConflictLink) -> None:
