@@ -12,6 +12,7 @@ event's.  Nothing is dated with the publication date by default.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -59,6 +60,7 @@ ROLE_NOUNS = frozenset({"leader", "chief", "head", "commander", "founder", "warl
 # ----------------------------------------------------------------- actor names
 
 
+@functools.lru_cache(maxsize=65536)
 def actor_key(name: str) -> str:
     """A key under which spellings of one actor meet.
 
@@ -186,6 +188,8 @@ def _is_place_entity(ent, book: _ActorBook) -> bool:
     """
     root = ent.root
     head = root.head
+    if root.dep_ in SUBJECT_DEPS:
+        return False  # "America withdraws its forces": the country acts
     if root.dep_ == "appos" and _lemma(head) in PLACE_NOUNS:
         return True  # "ISIL's final hideout, Baghouz"
     if not any(s < ent.end_char and ent.start_char < e for s, e in book.place_spans):
@@ -299,7 +303,7 @@ def _is_irrealis(token) -> bool:
     """'was trying to escape', 'eager to overthrow': wanted, not (yet) happened."""
     node = token
     for _ in range(4):
-        if node.dep_ not in ("xcomp", "conj") or node.head is node:
+        if node.dep_ not in ("xcomp", "conj", "ccomp") or node.head is node:
             return False
         node = node.head
         if _lemma(node) in IRREALIS_HEADS:
@@ -506,6 +510,23 @@ def _best_place(places: list[Place], national: set[tuple[int, int]] = frozenset(
     return min(places, key=lambda p: _place_rank(p, (p.start, p.end) in national))
 
 
+def _names_a_doer(doc, place: Place) -> bool:
+    """Place words that say who, not where: a subject ("America withdraws"), a
+    nationality of people ("British doctor", "Tunisians")."""
+    root = _mention_root(doc, place.start, place.end)
+    if root is None:
+        return False
+    if root.dep_ in SUBJECT_DEPS:
+        return True
+    if _is_nationality(doc, place):
+        if root.pos_ in ("NOUN", "PROPN") and root.dep_ not in ("compound", "amod"):
+            return True  # "They were mainly Tunisians"
+        head = root.head
+        return root.dep_ in ("amod", "compound") and _lemma(head) not in PLACE_NOUNS and head.ent_type_ not in (
+            "GPE", "LOC", "FAC")
+    return False
+
+
 #: Demonym endings: "Syrian", "Tunisians", "Iraqi", "British", "Lebanese", "Dutch".
 DEMONYM = re.compile(r"(?:ians?|ans?|is?|ish|ese|ch|ic)$", re.IGNORECASE)
 
@@ -694,7 +715,7 @@ def extract_events(article: Article, doc, times: list[TimeSpan], places: list[Pl
 def _events_of_sentence(article, doc, sent, triggers, times, places, book) -> list[Event]:
     owner_of = {i: n for n, trig in enumerate(triggers) for i in trig.owned}
     time_links = _attach(doc, sent, times, owner_of, len(triggers))
-    places = [p for p in places if sent.start_char <= p.start < sent.end_char]
+    places = [p for p in places if sent.start_char <= p.start < sent.end_char and not _names_a_doer(doc, p)]
     national = {(p.start, p.end) for p in places if _is_nationality(doc, p)}
     place_links = _attach(doc, sent, places, owner_of, len(triggers))
     own_times = [[m for m, owner, _ in time_links if owner == n] for n in range(len(triggers))]
@@ -769,9 +790,15 @@ VAGUE_NOUNS = frozenset({"people", "thing", "things", "lot", "one", "ones", "way
 
 
 def _has_concrete_participant(trig: _Trigger) -> bool:
-    """A past verb with a noun doer or undergoer: "Militants attacked the town"."""
+    """A noun doer or undergoer: "Militants attacked the town", "Daesh leader flees coup attempt".
+
+    Verbs in the past or in the headline present; nouns with a doer or target
+    found through their support verb ("the leader survived a coup attempt").
+    """
     token = trig.token
-    if trig.nominal or token.tag_ not in ("VBD", "VBN"):
+    if trig.nominal:
+        return trig.target is not None or trig.agent is not None
+    if token.tag_ not in ("VBD", "VBN", "VBZ"):
         return False
     subject = _subject_in_segment(trig)
     candidates = [subject] + [c for c in token.children if c.dep_ in ("dobj", "obj")]

@@ -14,24 +14,61 @@ grows about linearly with the number of mentions.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from viewer.conflicts.detect import name_key, places_compatible
-from viewer.extract._event_lexicon import EVENT_NOUNS, class_family, trigger_class
+from viewer.extract._event_lexicon import ACTOR_ALIASES, EVENT_NOUNS, class_family, trigger_class
 from viewer.extract.events import actor_key
-from viewer.model import Correction, Event, EventCluster
+from viewer.model import Correction, Event, EventCluster, Place
 
 #: With a shared actor, mentions further apart than this are different happenings.
 MAX_ACTOR_GAP_DAYS = 200.0
 #: Without a shared actor, dates must agree to within this many days.
 MAX_ANON_GAP_DAYS = 2.0
-#: Blocks bigger than this are compared in a sliding window over time order.
-BLOCK_LIMIT = 60
-WINDOW = 30
+#: Blocks up to this size are compared pair by pair; bigger ones only between
+#: neighbours in time order (``WINDOW`` each side), so the work per mention is bounded.
+BLOCK_LIMIT = 24
+WINDOW = 8
+#: Width of the time buckets that let undated-actor mentions meet (>= MAX_ANON_GAP_DAYS).
+TIME_BUCKET_DAYS = 3
+#: Weight of the text-similarity term in a pair's score (see benchmarks/bench_matching.py --quality).
+TEXT_WEIGHT = 1.0
+
+#: Words that make a name an institution rather than a person.
+_INSTITUTION_WORDS = frozenset({"forces", "force", "state", "group", "army", "ministry", "council", "party",
+                                "observatory", "agency", "news", "nations", "union", "front", "command",
+                                "department", "police", "government", "committee", "coalition", "militia",
+                                "militias", "brigade", "brigades", "movement", "organisation", "organization"})
+_GENERIC_KEYS = frozenset(ACTOR_ALIASES.values())
+
+
+@functools.lru_cache(maxsize=65536)
+def is_generic_actor(name: str) -> bool:
+    """Organisations, states and nationalities: present in many different happenings.
+
+    "ISIL", "the SDF", "Syrian Democratic Forces", "America", "Tunisians" can
+    take part in any number of attacks at once, so sharing one says little;
+    a named person ("al-Baghdadi", "Lindsay Lohan") does single out one happening.
+    """
+    key = actor_key(name)
+    if key in _GENERIC_KEYS:
+        return True
+    bare = name.strip().removeprefix("the ").removeprefix("The ")
+    words = bare.replace("-", " ").split()
+    if len(words) == 1 and bare.isupper() and len(bare) <= 6:
+        return True  # an acronym: ISIS, SDF, PMF
+    if {w.lower() for w in words} & _INSTITUTION_WORDS:
+        return True
+    return len(words) == 1 and bool(_DEMONYM.search(bare)) and bare[:1].isupper() and bare.endswith("s")
+
+
+_DEMONYM = re.compile(r"(?:ians|ans|is|ish|ese)$")
 
 
 @dataclass(frozen=True)
@@ -42,20 +79,29 @@ class _Mention:
     event: Event
     cls: str
     family: str
-    actors: frozenset[str]
+    actors: frozenset[str]  # specific actors (people, named small groups)
+    groups: frozenset[str]  # generic actors (organisations, states)
     bounds: tuple[float, float] | None
     place_key: str | None
+    place_id: int  # interned place, -1 when none
 
     @property
     def sort_time(self) -> float:
         return self.bounds[0] if self.bounds else float("inf")
 
 
-def _mention(n: int, event: Event) -> _Mention:
-    cls = trigger_class(event.trigger)
-    bounds = event.when.bounds_days() if event.when is not None else None
-    return _Mention(n, event, cls, class_family(cls), frozenset(actor_key(a) for a in event.who),
-                    bounds, name_key(event.where.name) if event.where is not None else None)
+def _mentions(events: list[Event]) -> list[_Mention]:
+    interned: dict[Place, int] = {}
+    mentions = []
+    for n, event in enumerate(events):
+        cls = trigger_class(event.trigger)
+        bounds = event.when.bounds_days() if event.when is not None else None
+        place_id = interned.setdefault(event.where, len(interned)) if event.where is not None else -1
+        specific = frozenset(actor_key(a) for a in event.who if not is_generic_actor(a))
+        generic = frozenset(actor_key(a) for a in event.who if is_generic_actor(a))
+        mentions.append(_Mention(n, event, cls, class_family(cls), specific, generic, bounds,
+                                 name_key(event.where.name) if event.where is not None else None, place_id))
+    return mentions
 
 
 def _time_gap(a: _Mention, b: _Mention) -> float | None:
@@ -70,34 +116,56 @@ def _narrow(m: _Mention) -> bool:
     return m.bounds is not None and m.bounds[1] - m.bounds[0] <= 31
 
 
-def pair_score(a: _Mention, b: _Mention) -> float | None:
-    """How sure we are that two mentions are one happening (None: they are not)."""
+class _PlaceCache:
+    """places_compatible per pair of interned places: matching asks the same question often."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[int, int], bool | None] = {}
+
+    def __call__(self, a: _Mention, b: _Mention) -> bool | None:
+        if a.place_id < 0 or b.place_id < 0:
+            return None
+        key = (a.place_id, b.place_id) if a.place_id < b.place_id else (b.place_id, a.place_id)
+        if key not in self.known:
+            self.known[key] = places_compatible(a.event.where, b.event.where)
+        return self.known[key]
+
+
+def pair_score(a: _Mention, b: _Mention, places=None, text_weight: float = TEXT_WEIGHT) -> float | None:
+    """How sure we are that two mentions are one happening (None: they are not).
+
+    A shared specific actor lets sources disagree on time and place; a shared
+    organisation alone ("ISIL") does not: then, as for anonymous mentions,
+    time and place must agree.
+    """
     if a.family != b.family:
         return None
+    places = places or _PlaceCache()
     gap = _time_gap(a, b)
     same_class = a.cls == b.cls
-    text = fuzz.token_set_ratio(a.event.what, b.event.what) / 100.0
     shared = a.actors & b.actors
+    place_ok = places(a, b)
+    text = text_weight * fuzz.token_set_ratio(a.event.what, b.event.what) / 100.0 if text_weight else 0.0
     if shared:
         if gap is not None and gap > MAX_ACTOR_GAP_DAYS:
             return None
         return 2.0 + len(shared) * 0.5 + (0.5 if same_class else 0.0) + text \
-            + (0.5 if gap == 0.0 else 0.0) + (0.5 if places_compatible(a.event.where, b.event.where) else 0.0)
-    place_ok = places_compatible(a.event.where, b.event.where)
+            + (0.5 if gap == 0.0 else 0.0) + (0.5 if place_ok else 0.0)
     if place_ok is False or (gap is not None and gap > MAX_ANON_GAP_DAYS):
         return None
     if a.actors and b.actors:
-        return None  # each names its own actors, and they differ
+        return None  # each names its own people, and they differ
+    bonus = 0.25 * len(a.groups & b.groups)
     if gap is not None and place_ok:
-        return 1.0 + text + (0.5 if same_class else 0.0)
-    if gap is not None and _narrow(a) and _narrow(b) and same_class and text >= 0.5:
-        return 0.5 + text
-    if place_ok and gap is None and same_class and text >= 0.7:
-        return 0.5 + text
+        return 1.0 + bonus + text + (0.5 if same_class else 0.0)
+    if gap is not None and _narrow(a) and _narrow(b) and same_class and (text >= 0.5 * text_weight or bonus):
+        return 0.5 + bonus + text
+    if place_ok and gap is None and same_class and (text >= 0.7 * text_weight or (bonus and not text_weight)):
+        return 0.5 + bonus + text
     return None
 
 
-def _cannot_link(a: _Mention, b: _Mention) -> bool:
+def _cannot_link(a: _Mention, b: _Mention, places) -> bool:
     """Pairs that must never end in one cluster, whatever chain joins them."""
     gap = _time_gap(a, b)
     if gap is not None and gap > MAX_ACTOR_GAP_DAYS:
@@ -105,7 +173,9 @@ def _cannot_link(a: _Mention, b: _Mention) -> bool:
     if not (a.actors & b.actors):
         if gap is not None and gap > MAX_ANON_GAP_DAYS:
             return True
-        if places_compatible(a.event.where, b.event.where) is False and a.actors and b.actors:
+        if places(a, b) is False:
+            return True  # without a shared person, two places that cannot be one are two happenings
+        if a.actors and b.actors:
             return True
     return False
 
@@ -118,18 +188,24 @@ def _block_keys(m: _Mention) -> list[tuple]:
     if m.place_key:
         keys.append(("place", m.family, m.place_key))
     if _narrow(m):
-        # Without a shared actor dates must agree within MAX_ANON_GAP_DAYS: weekly
-        # buckets (and the next one) catch every such pair.
-        week = int(m.bounds[0] // 7)  # type: ignore[index]
-        keys.append(("time", m.family, week))
-        keys.append(("time", m.family, week + 1))
+        # Without a shared actor dates must agree within MAX_ANON_GAP_DAYS: a bucket
+        # and the next one catch every such pair.
+        bucket = int(m.bounds[0] // TIME_BUCKET_DAYS)  # type: ignore[index]
+        keys.append(("time", m.family, bucket))
+        keys.append(("time", m.family, bucket + 1))
     if not keys:
         keys.append(("class", m.family))
     return keys
 
 
 def candidate_pairs(mentions: list[_Mention]) -> set[tuple[int, int]]:
-    """Pairs worth scoring: those sharing a block, windowed in big blocks."""
+    """Pairs worth scoring: those sharing a block; in big blocks only time neighbours.
+
+    Every pair that can match is close in time (2 days without a shared
+    actor, 200 with one), so sorting a big block by time and comparing each
+    mention with its next WINDOW neighbours keeps the true pairs while the
+    work per mention stays bounded: the whole grows linearly.
+    """
     blocks: dict[tuple, list[_Mention]] = defaultdict(list)
     for m in mentions:
         for key in _block_keys(m):
@@ -141,12 +217,12 @@ def candidate_pairs(mentions: list[_Mention]) -> set[tuple[int, int]]:
         if len(members) <= BLOCK_LIMIT:
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
-                    pairs.add((min(a.n, b.n), max(a.n, b.n)))
+                    pairs.add((a.n, b.n) if a.n < b.n else (b.n, a.n))
             continue
         ordered = sorted(members, key=lambda m: (m.sort_time, m.n))
         for i, a in enumerate(ordered):
             for b in ordered[i + 1:i + 1 + WINDOW]:
-                pairs.add((min(a.n, b.n), max(a.n, b.n)))
+                pairs.add((a.n, b.n) if a.n < b.n else (b.n, a.n))
     return pairs
 
 
@@ -176,10 +252,12 @@ class _Groups:
         self.members[ra].extend(self.members.pop(rb))
 
 
-def _group_mentions(mentions: list[_Mention]) -> _Groups:
+def _group_mentions(mentions: list[_Mention], text_weight: float = TEXT_WEIGHT) -> _Groups:
+    """Best pairs first, each joining two groups unless some member pair cannot link."""
+    places = _PlaceCache()
     scored = []
     for i, j in candidate_pairs(mentions):
-        score = pair_score(mentions[i], mentions[j])
+        score = pair_score(mentions[i], mentions[j], places, text_weight)
         if score is not None:
             scored.append((-score, i, j))
     scored.sort()
@@ -188,7 +266,7 @@ def _group_mentions(mentions: list[_Mention]) -> _Groups:
         ri, rj = groups.find(i), groups.find(j)
         if ri == rj:
             continue
-        if any(_cannot_link(mentions[x], mentions[y])
+        if any(_cannot_link(mentions[x], mentions[y], places)
                for x in groups.members[ri] for y in groups.members[rj]):
             continue
         groups.union(ri, rj)
@@ -235,8 +313,12 @@ def cluster_label(events: list[Event]) -> str:
 
 def cluster_events(events: list[Event], corrections: list[Correction] | None = None) -> list[EventCluster]:
     """Group mentions of the same happening; every event ends in exactly one cluster."""
-    mentions = [_mention(n, e) for n, e in enumerate(events)]
-    groups = _group_mentions(mentions)
+    return _cluster_events(events, corrections, TEXT_WEIGHT)
+
+
+def _cluster_events(events: list[Event], corrections: list[Correction] | None,
+                    text_weight: float) -> list[EventCluster]:
+    groups = _group_mentions(_mentions(events), text_weight)
     sets = [{events[i].id for i in members} for members in groups.members.values()]
     sets = _apply_corrections(sets, corrections or [])
     by_id = {e.id: e for e in events}
