@@ -1,4 +1,8 @@
-"""Test set-up: headless Qt, no network, a private data dir per session."""
+"""Test set-up: headless Qt and no network.
+
+The gazetteer index is built once per machine in the default data dir (as for a
+user), so only the first test run pays its build time.
+"""
 
 from __future__ import annotations
 

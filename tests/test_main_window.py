@@ -40,6 +40,7 @@ pytestmark = pytest.mark.qt_log_ignore(
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):
     """QSettings in tmp: tests never touch the user's own (workspaces are always given in tmp)."""
+    saved = (QSettings.defaultFormat(), qapp.organizationName(), qapp.applicationName())
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     qapp.setOrganizationName("CrosscheckTests")
@@ -47,6 +48,9 @@ def isolated_settings(tmp_path, qapp):
     QSettings().clear()
     yield
     QSettings().clear()
+    QSettings.setDefaultFormat(saved[0])
+    qapp.setOrganizationName(saved[1])
+    qapp.setApplicationName(saved[2])
 
 
 def open_window(qtbot, path: Path, **kwargs) -> MainWindow:
@@ -117,6 +121,17 @@ def test_event_list_sorts_by_date(qtbot):
     starts = [story.event(e).when.bounds_days()[0] for e in widget.visible_event_ids()
               if story.event(e).when is not None and story.event(e).when.is_anchored]
     assert starts == sorted(starts) and len(starts) > 5
+    widget.table.selectRow(0)
+    chosen = widget.proxy.index(0, 0).data(EVENT_ID_ROLE)
+    widget.table.sortByColumn(2, Qt.DescendingOrder)
+    starts = [story.event(e).when.bounds_days()[0] for e in widget.visible_event_ids()
+              if story.event(e).when is not None and story.event(e).when.is_anchored]
+    assert starts == sorted(starts, reverse=True)
+    kept = {i.data(EVENT_ID_ROLE) for i in widget.table.selectionModel().selectedRows()}
+    assert kept == {chosen}  # the selection follows the event, not the row number
+    widget.table.sortByColumn(0, Qt.AscendingOrder)
+    sources = [widget.proxy.index(r, 0).data() for r in range(widget.proxy.rowCount())]
+    assert sources == sorted(sources, key=str.lower)
 
 
 def test_conflict_summary_names_both_sides():
@@ -211,6 +226,20 @@ def test_correction_actions_follow_the_selection(qtbot, tmp_path):
     lone = next(e for e in story.events if e.cluster_id is None)
     window.select_events([lone.id])
     assert not window.act_not_conflict.isEnabled() and not window.act_split.isEnabled()
+    window.close()
+
+
+def test_export_menu_writes_data_timeline_and_map(qtbot, tmp_path):
+    import json
+
+    window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    window._on_story_ready(sample_story())
+    data = json.loads(window.export_data(tmp_path / "events.geojson").read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and data["features"]
+    timeline = window.export_timeline(tmp_path / "timeline.png")
+    assert timeline.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    picture = window.export_map(tmp_path / "map.png")
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     window.close()
 
 

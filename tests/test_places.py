@@ -125,3 +125,72 @@ def test_user_pins_win_for_every_mention(finder, nlp):
 
 def test_default_finder_is_offline(finder):
     assert finder.online is None
+
+
+# -- Arabic article names, people, facilities, display names
+
+
+@pytest.mark.parametrize("sentence", [
+    "He said the coup attempt went down in neighbouring al-Keshma.",
+    "The clash reportedly took place in September in a hamlet IS held in eastern Syria, al-Keshma, near Baghouz.",
+])
+def test_lower_case_article_names_in_place_context_are_places(finder, nlp, sentence):
+    keshma = [p for p in finder.find_text(sentence, nlp) if "Keshma" in p.text]
+    assert [p.text for p in keshma] == ["al-Keshma"]
+    assert keshma[0].name == "al-Keshma" and place_key(keshma[0].text) == place_key("Keshma")
+    assert not keshma[0].is_resolved and keshma[0].precision == "unresolved"
+
+
+def test_al_keshma_is_found_in_both_sample_articles(sample_places):
+    for file in ("000_", "001_"):
+        [places] = [v for k, v in sample_places.items() if k.startswith(file)]
+        assert any(p.text == "al-Keshma" for p in places), file
+
+
+@pytest.mark.parametrize("sentence", [
+    "The attack on al-Baghdadi came after Abu Bakr al-Baghdadi fled to the desert.",
+    "Fighters loyal to Abu Muath al-Jazairi were seen in al-Jazairi's house.",
+    "Commanders include Abu al-Baraa al-Ansari, Sief al-Din al-Iraqi and Marawan Hadid al-Suri.",
+    "Abu Muath Al-Jazairi is believed to be a veteran foreign fighter.",
+])
+def test_people_with_article_names_are_not_places(finder, nlp, sentence):
+    assert finder.find_text(sentence, nlp) == []
+
+
+def test_article_names_after_village_of_resolve_when_the_gazetteer_has_them(finder, nlp):
+    places = finder.find_text("Jets struck Syria's town of ash-Shaddadi and the village of al-Bab.", nlp)
+    bab = [p for p in places if p.text == "al-Bab"]
+    assert bab and bab[0].country == "SY" and haversine_km(bab[0].lat, bab[0].lon, 36.37, 37.52) < 10
+
+
+@pytest.mark.parametrize("sentence, facility", [
+    ("He appeared at the Great Mosque in Mosul, Iraq, in July 2014.", "Great Mosque"),
+    ("He declared the caliphate in the al-Nuri mosque in Mosul.", "al-Nuri mosque"),
+    ("He declared the caliphate in the Al-Nuri Mosque in Mosul.", "Al-Nuri Mosque"),
+    ("Mosul's Great Mosque was destroyed.", "Great Mosque"),
+])
+def test_facilities_take_the_coordinates_of_their_town(finder, nlp, sentence, facility):
+    places = finder.find_text(sentence, nlp)
+    [site] = [p for p in places if p.text == facility]
+    assert site.kind == "facility" and site.precision in ("point", "near")
+    assert site.radius_km is None or site.radius_km <= 10
+    assert haversine_km(site.lat, site.lon, 36.335, 43.119) < 10
+    assert site.name == f"{facility}, Mosul"
+
+
+def test_facility_without_a_town_stays_unresolved(finder, nlp):
+    [site] = [p for p in finder.find_text("He prayed at the Great Mosque on Friday.", nlp) if "Mosque" in p.text]
+    assert site.kind == "facility" and not site.is_resolved
+
+
+def test_display_names_are_readable_ascii_or_the_text_spelling(sample_places):
+    names = {p.text: p.name for places in sample_places.values() for p in places if p.is_resolved}
+    assert names["Hajin"] == "Hajin" and names["Raqqa"] == "Raqqa"
+    assert names["Hasakah"] == "Hasakah" and names["Al-Darbasiyah"] == "Al-Darbasiyah"
+    assert names["U.K."] == "United Kingdom"
+    assert all(name.isascii() for name in names.values()), names
+
+
+def test_lone_spelling_variant_does_not_vouch_for_its_own_country(finder, nlp):
+    [keshma] = finder.find_text("He went down in neighbouring al-Keshma.", nlp)
+    assert not keshma.is_resolved  # not Qeshm in Iran: nothing in the text says Iran

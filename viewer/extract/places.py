@@ -49,6 +49,7 @@ _REGION_CUE = re.compile(
 _IN_PATTERN = re.compile(
     rf"^\s*(?:,|\bin\b|\bnear\b)\s+(?:the\s+)?(?:(?:{_DIRECTIONS}|central)(?:ern)?\s+)?$", re.IGNORECASE
 )
+_POSSESSIVE_GAP = re.compile(r"^['’]s\s+(?:the\s+)?$")
 _JOINABLE_GAP = re.compile(r"^[\s-]{1,2}$")
 # "al-Keshma", "Al Keshma"; not the English "as America".
 _ARTICLE_PREFIX = re.compile(r"(?:\b(?:[Aa]l|[Ee]l|[Aa]d|[Aa]s|[Aa]r|[Aa]sh|[Aa]z|[Aa]n|[Aa]t)-|\b(?:Al|El|Ad|Ash|Az) )$")
@@ -89,17 +90,23 @@ def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mentio
     the joined form is a real place.
     """
     text = doc.text
-    mentions = [m for ent in doc.ents if (m := _mention(ent) or _misfiled(ent, is_known)) is not None]
+    actors = _actor_keys(doc)
+    mentions = [m for ent in doc.ents
+                if (m := _facility(ent) or _mention(ent, actors, is_known) or _misfiled(ent, is_known)) is not None]
     mentions = _rejoin(mentions, text, is_known)
     mentions = [_extend_split_tail(m, doc, is_known) for m in mentions]
     mentions = [_with_article_prefix(m, text) for m in mentions]
+    mentions = _with_article_names(doc, mentions, actors)
     mentions = [_qualified(m, text) for m in mentions]
     return _with_containers(mentions, text)
 
 
-def _mention(ent) -> Mention | None:
+def _mention(ent, actors: frozenset[str] = frozenset(),
+             is_known: Callable[[str], bool] | None = None) -> Mention | None:
     label = ent.label_
     if label not in PLACE_LABELS and label != "NORP":
+        return None
+    if label != "NORP" and _looks_like_a_person(ent.text, actors, is_known):
         return None
     start, end, surface = ent.start_char, ent.end_char, ent.text
     for prefix in ("the ", "The "):
@@ -111,6 +118,128 @@ def _mention(ent) -> Mention | None:
     if not surface.strip() or place_key(surface) in NOT_PLACES or not any(ch.isupper() for ch in surface[:1]):
         return None
     return Mention(surface, start, end, label, ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0)
+
+
+# ------------------------------------------------------------------ people, facilities, article names
+
+#: Kunya and nasab words that open Arabic personal names ("Abu Bakr al-Baghdadi", "Ibn Saud").
+_NAME_OPENERS = frozenset({"abu", "umm", "ibn", "bin", "bint", "ben"})
+#: Lower-case transliterated articles: "al-Keshma", "ash-Shaddadi", "ad-Dana".
+_ARTICLE_NAME = re.compile(r"(?<![\w-])(?:al|el|ad|ar|as|ash|az)-[A-Z]\w+(?:-[A-Z]\w+)?")
+#: Words before a name that make it a place: "in al-Keshma", "the village of al-Bab", "near ash-Shaddadi".
+_PLACE_CONTEXT_BEFORE = re.compile(
+    r"(?:\b(?:in|near|nearby|neighbouring|neighboring|outside|around|hamlet|village|town|city|district"
+    r"|villages|towns|hamlets|outskirts\s+of|(?:village|town|city|hamlet|district)\s+of)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+#: Words that make the name before them a facility: "the Great Mosque", "al-Nuri mosque".
+FACILITY_WORDS = frozenset("""
+mosque church cathedral shrine temple synagogue monastery hospital airport airbase airfield bridge dam prison
+jail stadium square market bazaar palace museum hotel refinery camp base citadel fort fortress compound
+""".split())
+
+
+def _actor_keys(doc) -> frozenset[str]:
+    """Article names that belong to people in this document ("Abu Bakr al-Baghdadi" -> "baghdadi").
+
+    A name that is part of a longer PERSON entity is a surname or nisba
+    ("al-Jazairi"); the same word alone elsewhere ("attack on al-Baghdadi")
+    is still the person, not a place.
+    """
+    keys = set()
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or len(ent.text.split()) < 2:
+            continue
+        for found in _ARTICLE_NAME.finditer(ent.text.replace("Al-", "al-")):
+            keys.add(place_key(found.group()))
+    return frozenset(keys)
+
+
+def _looks_like_a_person(surface: str, actors: frozenset[str], is_known: Callable[[str], bool] | None) -> bool:
+    """A place-labelled span that is an Arabic personal name ("Abu Muath Al-Jazairi", "Marawan Hadid al-Suri")."""
+    words = surface.removeprefix("the ").split()
+    if not words or (is_known is not None and is_known(surface)):
+        return False
+    if words[0].lower() in _NAME_OPENERS and len(words) > 1:
+        return True
+    if any(w.lower().strip(".,") in FACILITY_WORDS for w in words):
+        return False
+    last = words[-1]
+    if _ARTICLE_NAME.fullmatch(last[:1].lower() + last[1:]):
+        return len(words) >= 3 or place_key(last) in actors
+    return False
+
+
+def _facility(ent) -> Mention | None:
+    """Named buildings and sites: FAC entities, and ORG/PERSON spans ending in a facility word.
+
+    "the Al-Nuri Mosque" (ORG) and "al-Nuri" (ORG) + "mosque" both become the
+    facility "Al-Nuri Mosque"; the resolver places it in the town named next to it.
+    """
+    if ent.label_ not in ("FAC", "ORG", "PERSON"):
+        return None
+    doc = ent.doc
+    end_tok = ent.end
+    if ent[-1].lower_ not in FACILITY_WORDS:
+        if ent.label_ == "PERSON":
+            return None  # "the Trump camp": a person's side, not a site
+        if end_tok < len(doc) and doc[end_tok].lower_ in FACILITY_WORDS:
+            end_tok += 1  # "al-Nuri" + "mosque"
+        else:
+            return None  # a FAC without a facility word ("Guantanamo Bay") is handled as any place
+    span = doc[ent.start:end_tok]
+    start, surface = span.start_char, span.text
+    for prefix in ("the ", "The "):
+        if surface.startswith(prefix):
+            start, surface = start + len(prefix), surface[len(prefix):]
+    if not surface[:1].isalpha() or place_key(surface) in NOT_PLACES:
+        return None
+    return Mention(surface, start, span.end_char, "FAC", _sentence_start(ent))
+
+
+def is_facility_name(name: str) -> bool:
+    """'Great Mosque', 'Al-Nuri mosque': a named site, placed by the town around it."""
+    words = name.split()
+    return len(words) > 1 and words[-1].lower() in FACILITY_WORDS
+
+
+def _sentence_start(ent) -> int:
+    return ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0
+
+
+def _with_article_names(doc, mentions: list[Mention], actors: frozenset[str]) -> list[Mention]:
+    """Add 'al-Keshma'-style names in place context that the model missed or filed as PERSON.
+
+    Kept out: actors' names ("al-Baghdadi" when "Abu Bakr al-Baghdadi" is a
+    PERSON here), names inside a longer name ("Abu Muath al-Jazairi"), and
+    facilities ("al-Nuri mosque", recognised as such already).
+    """
+    text = doc.text
+    taken = [(m.start, m.end) for m in mentions]
+    extra: list[Mention] = []
+    for found in _ARTICLE_NAME.finditer(text):
+        start, end = found.span()
+        if any(s < end and start < e for s, e in taken) or place_key(found.group()) in actors:
+            continue
+        before = text[max(0, start - 40):start]
+        next_word = re.match(r"\s+(\w+)", text[end:end + 20])
+        if re.search(r"[A-Z][\w'’]*\s+$", before) or next_word and next_word.group(1).lower() in FACILITY_WORDS:
+            continue  # part of a longer name ("Abu Bakr al-Baghdadi"), or a facility ("al-Nuri mosque")
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or any(t.ent_type_ == "PERSON" and t.ent_iob_ == "I" and t.i == span.start for t in span):
+            continue
+        if _PLACE_CONTEXT_BEFORE.search(before) or _appositive_of_a_place(before, start, mentions):
+            extra.append(Mention(found.group(), start, end, "GPE", span.sent.start_char))
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _appositive_of_a_place(before: str, start: int, mentions: list[Mention]) -> bool:
+    """'in eastern Syria, al-Keshma, near Baghouz': a name right after a place and a comma."""
+    gap = re.search(r",\s*$", before)
+    if gap is None:
+        return False
+    comma_at = start - (len(before) - gap.start())
+    return any(m.end == comma_at and m.label in PLACE_LABELS for m in mentions)
 
 
 def _misfiled(ent, is_known: Callable[[str], bool] | None) -> Mention | None:
@@ -211,11 +340,13 @@ def _km(number: str | None, unit: str | None) -> float | None:
 
 
 def _with_containers(mentions: list[Mention], text: str) -> list[Mention]:
-    """'X, Y' and 'X in (eastern) Y': Y contains X."""
+    """'X, Y' and 'X in (eastern) Y': Y contains X; "Mosul's Great Mosque": Mosul contains the mosque."""
     out = list(mentions)
     for i, (inner, outer) in enumerate(zip(mentions, mentions[1:])):
         if inner.label not in PLACE_LABELS or outer.label not in PLACE_LABELS:
             continue
         if _IN_PATTERN.match(text[inner.end:outer.start]):
-            out[i] = replace(inner, container=outer.start)
+            out[i] = replace(out[i], container=outer.start)
+        elif is_facility_name(outer.text) and _POSSESSIVE_GAP.match(text[inner.end:outer.start]):
+            out[i + 1] = replace(out[i + 1], container=inner.start)
     return out

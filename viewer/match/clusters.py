@@ -35,8 +35,6 @@ MAX_ANON_GAP_DAYS = 2.0
 #: neighbours in time order (``WINDOW`` each side), so the work per mention is bounded.
 BLOCK_LIMIT = 24
 WINDOW = 8
-#: Width of the time buckets that let undated-actor mentions meet (>= MAX_ANON_GAP_DAYS).
-TIME_BUCKET_DAYS = 3
 #: Weight of the text-similarity term in a pair's score (see benchmarks/bench_matching.py --quality).
 TEXT_WEIGHT = 1.0
 
@@ -48,7 +46,7 @@ _INSTITUTION_WORDS = frozenset({"forces", "force", "state", "group", "army", "mi
 _GENERIC_KEYS = frozenset(ACTOR_ALIASES.values())
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def is_generic_actor(name: str) -> bool:
     """Organisations, states and nationalities: present in many different happenings.
 
@@ -56,7 +54,7 @@ def is_generic_actor(name: str) -> bool:
     take part in any number of attacks at once, so sharing one says little;
     a named person ("al-Baghdadi", "Lindsay Lohan") does single out one happening.
     """
-    key = actor_key(name)
+    key = actor_key.__wrapped__(name)
     if key in _GENERIC_KEYS:
         return True
     bare = name.strip().removeprefix("the ").removeprefix("The ")
@@ -92,13 +90,17 @@ class _Mention:
 
 def _mentions(events: list[Event]) -> list[_Mention]:
     interned: dict[Place, int] = {}
+    actors: dict[str, tuple[str, bool]] = {}  # name -> (key, generic); local: names are many
     mentions = []
     for n, event in enumerate(events):
         cls = trigger_class(event.trigger)
         bounds = event.when.bounds_days() if event.when is not None else None
         place_id = interned.setdefault(event.where, len(interned)) if event.where is not None else -1
-        specific = frozenset(actor_key(a) for a in event.who if not is_generic_actor(a))
-        generic = frozenset(actor_key(a) for a in event.who if is_generic_actor(a))
+        for name in event.who:
+            if name not in actors:
+                actors[name] = (actor_key.__wrapped__(name), is_generic_actor.__wrapped__(name))
+        specific = frozenset(actors[a][0] for a in event.who if not actors[a][1])
+        generic = frozenset(actors[a][0] for a in event.who if actors[a][1])
         mentions.append(_Mention(n, event, cls, class_family(cls), specific, generic, bounds,
                                  name_key(event.where.name) if event.where is not None else None, place_id))
     return mentions
@@ -142,27 +144,34 @@ def pair_score(a: _Mention, b: _Mention, places=None, text_weight: float = TEXT_
         return None
     places = places or _PlaceCache()
     gap = _time_gap(a, b)
-    same_class = a.cls == b.cls
     shared = a.actors & b.actors
-    place_ok = places(a, b)
-    text = text_weight * fuzz.token_set_ratio(a.event.what, b.event.what) / 100.0 if text_weight else 0.0
     if shared:
         if gap is not None and gap > MAX_ACTOR_GAP_DAYS:
             return None
-        return 2.0 + len(shared) * 0.5 + (0.5 if same_class else 0.0) + text \
-            + (0.5 if gap == 0.0 else 0.0) + (0.5 if place_ok else 0.0)
-    if place_ok is False or (gap is not None and gap > MAX_ANON_GAP_DAYS):
+        return 2.0 + len(shared) * 0.5 + (0.5 if a.cls == b.cls else 0.0) + _text(a, b, text_weight) \
+            + (0.5 if gap == 0.0 else 0.0) + (0.5 if places(a, b) else 0.0)
+    if (gap is not None and gap > MAX_ANON_GAP_DAYS) or (a.actors and b.actors):
+        return None  # too far apart without a shared person, or each names its own people
+    place_ok = places(a, b)
+    if place_ok is False:
         return None
-    if a.actors and b.actors:
-        return None  # each names its own people, and they differ
+    same_class = a.cls == b.cls
     bonus = 0.25 * len(a.groups & b.groups)
     if gap is not None and place_ok:
-        return 1.0 + bonus + text + (0.5 if same_class else 0.0)
-    if gap is not None and _narrow(a) and _narrow(b) and same_class and (text >= 0.5 * text_weight or bonus):
+        return 1.0 + bonus + _text(a, b, text_weight) + (0.5 if same_class else 0.0)
+    if not same_class:
+        return None
+    text = _text(a, b, text_weight)
+    if gap is not None and _narrow(a) and _narrow(b) and (text >= 0.5 * text_weight or bonus):
         return 0.5 + bonus + text
-    if place_ok and gap is None and same_class and (text >= 0.7 * text_weight or (bonus and not text_weight)):
+    if place_ok and gap is None and (text >= 0.7 * text_weight or (bonus and not text_weight)):
         return 0.5 + bonus + text
     return None
+
+
+def _text(a: _Mention, b: _Mention, weight: float) -> float:
+    """Word overlap of the two phrases (rapidfuzz token_set_ratio), scaled to [0, weight]."""
+    return weight * fuzz.token_set_ratio(a.event.what, b.event.what) / 100.0 if weight else 0.0
 
 
 def _cannot_link(a: _Mention, b: _Mention, places) -> bool:
@@ -184,46 +193,71 @@ def _cannot_link(a: _Mention, b: _Mention, places) -> bool:
 
 
 def _block_keys(m: _Mention) -> list[tuple]:
+    """Blocks a mention joins: each specific actor, its place, and (when dated
+    precisely) its family's time line, where anonymous mentions meet."""
     keys: list[tuple] = [("actor", m.family, actor) for actor in m.actors]
     if m.place_key:
         keys.append(("place", m.family, m.place_key))
     if _narrow(m):
-        # Without a shared actor dates must agree within MAX_ANON_GAP_DAYS: a bucket
-        # and the next one catch every such pair.
-        bucket = int(m.bounds[0] // TIME_BUCKET_DAYS)  # type: ignore[index]
-        keys.append(("time", m.family, bucket))
-        keys.append(("time", m.family, bucket + 1))
+        keys.append(("time", m.family))
     if not keys:
         keys.append(("class", m.family))
     return keys
+
+
+def _max_gap(key: tuple) -> float:
+    """How far apart in time two mentions of one block may be and still match."""
+    return MAX_ACTOR_GAP_DAYS if key[0] == "actor" else MAX_ANON_GAP_DAYS
 
 
 def candidate_pairs(mentions: list[_Mention]) -> set[tuple[int, int]]:
     """Pairs worth scoring: those sharing a block; in big blocks only time neighbours.
 
     Every pair that can match is close in time (2 days without a shared
-    actor, 200 with one), so sorting a big block by time and comparing each
-    mention with its next WINDOW neighbours keeps the true pairs while the
-    work per mention stays bounded: the whole grows linearly.
+    actor, 200 with one), so a big block is sorted by time and each mention
+    compared with at most WINDOW following ones inside that gap (undated
+    mentions, sorted last, with their WINDOW neighbours).  The work per
+    mention is bounded, so the whole grows linearly; the price is that in a
+    very dense block a pair further apart than WINDOW neighbours is only
+    joined through the mentions between them.
     """
     blocks: dict[tuple, list[_Mention]] = defaultdict(list)
     for m in mentions:
         for key in _block_keys(m):
             blocks[key].append(m)
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
+    for key, members in blocks.items():
         if len(members) < 2:
             continue
+        by_actor = key[0] == "actor"
         if len(members) <= BLOCK_LIMIT:
             for i, a in enumerate(members):
                 for b in members[i + 1:]:
-                    pairs.add((a.n, b.n) if a.n < b.n else (b.n, a.n))
+                    if by_actor or _may_meet_without_actor(a, b):
+                        pairs.add((a.n, b.n) if a.n < b.n else (b.n, a.n))
             continue
-        ordered = sorted(members, key=lambda m: (m.sort_time, m.n))
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1:i + 1 + WINDOW]:
-                pairs.add((a.n, b.n) if a.n < b.n else (b.n, a.n))
+        _windowed_pairs(sorted(members, key=lambda m: (m.sort_time, m.n)), _max_gap(key), by_actor, pairs)
     return pairs
+
+
+def _may_meet_without_actor(a: _Mention, b: _Mention) -> bool:
+    """In place/time blocks: two mentions naming different people never match
+    (and those sharing one meet in that person's block)."""
+    return not (a.actors and b.actors)
+
+
+def _windowed_pairs(ordered: list[_Mention], max_gap: float, by_actor: bool, pairs: set[tuple[int, int]]) -> None:
+    for i, a in enumerate(ordered):
+        limit = a.bounds[1] + max_gap if a.bounds is not None else float("inf")
+        taken = 0
+        for b in ordered[i + 1:i + 1 + 2 * WINDOW]:
+            if b.bounds is not None and b.bounds[0] > limit:
+                break
+            if by_actor or _may_meet_without_actor(a, b):
+                pairs.add((a.n, b.n) if a.n < b.n else (b.n, a.n))
+                taken += 1
+                if taken == WINDOW:
+                    break
 
 
 # ------------------------------------------------------------------ clustering

@@ -41,6 +41,26 @@ def fold(name: str) -> str:
     return _NON_ALNUM.sub(" ", text).strip()
 
 
+_SPECIAL_CASED = str.maketrans({
+    "ı": "i", "İ": "I", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "þ": "th",
+    "ß": "ss", "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ʿ": "", "ʾ": "", "ʼ": "", "‘": "'", "’": "'", "ʻ": "",
+})
+
+
+def ascii_name(name: str) -> str:
+    """A readable ASCII form of a GeoNames name, case kept: "Hajīn" -> "Hajin", "Ḩasakah" -> "Hasakah".
+
+    ``unicodedata`` decomposition covers Latin diacritics, which is all the
+    Latin-script gazetteer names need (no GPL transliteration table).
+    """
+    if name.isascii():
+        return name
+    text = unicodedata.normalize("NFKD", name.translate(_SPECIAL_CASED))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFC", text)
+    return text if text.isascii() else "".join(ch for ch in text if ch.isascii()) or name
+
+
 def strip_articles(words: list[str]) -> list[str]:
     """Drop Arabic articles that precede another word ("ad darbasiyah" -> "darbasiyah")."""
     kept = [w for i, w in enumerate(words) if not (w in ARTICLES and i + 1 < len(words))]

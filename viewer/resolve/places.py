@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable
 
-from viewer.extract.places import PLACE_LABELS, Mention, recognise
+from viewer.extract.places import PLACE_LABELS, Mention, is_facility_name, recognise
 from viewer.model import Place
-from viewer.resolve._geo_text import place_key
+from viewer.resolve._geo_text import ascii_name, place_key
 from viewer.resolve.gazetteer import Candidate, Gazetteer, haversine_km
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,6 +43,7 @@ MIN_CONTEXT_FOR_VARIANT = 0.3  # a spelling variant is accepted only in a countr
 
 # Uncertainty radii (km) by how the text qualifies the place.
 NEAR_RADIUS = 15.0
+FACILITY_RADIUS = 5.0  # a named site inside a town: the town's point, give or take its extent
 OUTSIDE_RADIUS = 10.0
 DIRECTION_OFFSET = 15.0
 _BEARINGS = {"north": 0, "northeast": 45, "east": 90, "southeast": 135, "south": 180, "southwest": 225,
@@ -113,6 +114,8 @@ class PlaceFinder:
             if country is None:
                 return None  # "Kurdish", "Islamic", "Shia": peoples and creeds, not places
             return _Slot(m, [country.place])
+        if is_facility_name(m.text):
+            return _Slot(m, [])  # "Great Mosque": placed by its town (see _facility_place), not by namesakes
         return _Slot(m, self._candidates(m.text))
 
     # -- choosing
@@ -127,7 +130,8 @@ class PlaceFinder:
                 if slot.fixed is None and slot.candidates:
                     slot.scores = {c.geonameid: self._score(c, i, slot, slots, context) for c in slot.candidates}
                     best = max(slot.candidates, key=lambda c: slot.scores[c.geonameid])
-                    slot.best = _prefer_town_over_its_region(best, slot) if self._acceptable(best, context) else None
+                    ok = self._acceptable(best, slot, context)
+                    slot.best = _prefer_town_over_its_region(best, slot) if ok else None
 
     def _score(self, c: Candidate, i: int, slot: _Slot, slots: list[_Slot], ctx: "_Context") -> float:
         m = slot.mention
@@ -149,11 +153,12 @@ class PlaceFinder:
         score += NEARBY_BONUS * _nearby(c, i, slots)
         return score
 
-    def _acceptable(self, c: Candidate, ctx: "_Context") -> bool:
-        """Spelling variants and typos only count inside the countries the article is about."""
+    def _acceptable(self, c: Candidate, slot: _Slot, ctx: "_Context") -> bool:
+        """Spelling variants and typos only count inside the countries the article is about
+        (as the *other* mentions tell: a lone variant must not vouch for itself)."""
         if c.match in ("exact", "key"):
             return True
-        return bool(c.country) and ctx.country_share(c.country) >= MIN_CONTEXT_FOR_VARIANT
+        return bool(c.country) and ctx.country_share(c.country, exclude=slot) >= MIN_CONTEXT_FOR_VARIANT
 
     # -- building Places
 
@@ -163,13 +168,31 @@ class PlaceFinder:
             return slot.fixed
         c = slot.best
         if c is None:
-            return self._unresolved_or_online(m, slots)
+            return self._facility_place(m, slots) or self._unresolved_or_online(m, slots)
         lat, lon, radius, precision = _geometry(c, m)
         return Place(
-            text=m.text, start=m.start, end=m.end, name=c.name, lat=lat, lon=lon, radius_km=radius,
+            text=m.text, start=m.start, end=m.end, name=display_name(c, m.text), lat=lat, lon=lon, radius_km=radius,
             kind=c.kind, country=c.country, source=f"geonames:{c.geonameid}", precision=precision,
             qualifier=m.qualifier,
         )
+
+    def _facility_place(self, m: Mention, slots: list[_Slot]) -> Place | None:
+        """'the Great Mosque in Mosul, Iraq': a site the gazetteer lacks sits in the town named with it."""
+        if m.label != "FAC" or m.container is None:
+            return None
+        outer = next((s for s in slots if s.mention.start == m.container), None)
+        if outer is None:
+            return None
+        town = self._place(outer, slots)
+        if not town.is_resolved:
+            return None
+        name = f"{m.text}, {town.name}"
+        if town.precision == "area":
+            return replace(town, text=m.text, start=m.start, end=m.end, name=name, kind="facility",
+                           qualifier=m.qualifier)
+        radius = max(FACILITY_RADIUS, town.radius_km or 0.0)
+        return replace(town, text=m.text, start=m.start, end=m.end, name=name, kind="facility",
+                       precision="near", radius_km=radius, qualifier=m.qualifier)
 
     def _pinned(self, m: Mention, lat: float, lon: float) -> Place:
         radius, precision = _point_radius(m)
@@ -363,6 +386,23 @@ def _prefer_town_over_its_region(best: Candidate, slot: _Slot) -> Candidate:
     towns = [c for c in slot.candidates if c.feature_class == "P" and getattr(c, code_field) == region_code
              and rank[c.match] <= max(rank[best.match], 1) and c.population >= 1000]
     return max(towns, key=lambda c: c.population) if towns else best
+
+
+# ------------------------------------------------------------------ names
+
+
+def display_name(c: Candidate, surface: str) -> str:
+    """The name users read: the text's own spelling when it is a name of that town ("Raqqa", not
+    "Ar Raqqah"), else the gazetteer name in ASCII ("Hajin", not "Hajīn")."""
+    surface = surface.removeprefix("the ").removeprefix("The ")
+    if c.feature_class == "P" and c.match in ("exact", "key") and _reads_as_a_name(surface):
+        return surface
+    return ascii_name(c.name)
+
+
+def _reads_as_a_name(surface: str) -> bool:
+    """'Raqqa' yes; 'U.K.', 'MOSUL', 'NYC' no (abbreviations and headline capitals)."""
+    return "." not in surface and not surface.isupper() and surface[:1].isupper()
 
 
 # ------------------------------------------------------------------ geometry

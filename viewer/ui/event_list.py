@@ -125,20 +125,52 @@ def rows_for(story: Story) -> list[EventRow]:
     return rows
 
 
+def _text_key(attribute: str) -> Any:
+    return lambda row: getattr(row, attribute).lower()
+
+
+#: Sort keys per column: plain Python values, so sorting is one C-level list.sort
+#: instead of a Python data() call per comparison inside QSortFilterProxyModel.
+SORT_KEYS = (
+    _text_key("source"), _text_key("what"), lambda row: row.when_sort, _text_key("where"),
+    _text_key("cluster"), lambda row: (row.conflict == "", row.conflict),
+)
+
+
 class EventTableModel(QAbstractTableModel):
-    """One row per event of the current story."""
+    """One row per event of the current story; sorts itself (see SORT_KEYS)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[EventRow] = []
         self._row_of: dict[str, int] = {}
+        self._sort: tuple[int, Qt.SortOrder] | None = None
         self._conflict_brush = QBrush(QColor(CONFLICT_COLOUR))
 
     def set_story(self, story: Story) -> None:
         self.beginResetModel()
         self._rows = rows_for(story)
-        self._row_of = {row.event_id: n for n, row in enumerate(self._rows)}
+        self._apply_sort()
         self.endResetModel()
+
+    def _apply_sort(self) -> None:
+        if self._sort is not None:
+            column, order = self._sort
+            self._rows.sort(key=SORT_KEYS[column], reverse=order == Qt.DescendingOrder)
+        self._row_of = {row.event_id: n for n, row in enumerate(self._rows)}
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        """Reorder rows, keeping persistent indexes (the view's selection) on their events."""
+        if not 0 <= column < len(SORT_KEYS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_ids = [row.event_id for row in self._rows]
+        self._sort = (column, order)
+        self._apply_sort()
+        persistent = self.persistentIndexList()
+        moved = [self.index(self._row_of[old_ids[i.row()]], i.column()) for i in persistent]
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
 
     def row_of(self, event_id: str) -> int | None:
         return self._row_of.get(event_id)
@@ -166,7 +198,7 @@ class EventTableModel(QAbstractTableModel):
             return (row.source, row.what, row.when, row.where, row.cluster,
                     "⚠ " + row.conflict if row.conflict else "")[column]
         if role == SORT_ROLE:
-            return row.when_sort if column == 2 else str(self.data(index, Qt.DisplayRole)).lower()
+            return SORT_KEYS[column](row)
         if role == EVENT_ID_ROLE:
             return row.event_id
         if role == Qt.ForegroundRole and column == 5 and row.conflict:
@@ -175,7 +207,7 @@ class EventTableModel(QAbstractTableModel):
 
 
 class EventFilterProxy(QSortFilterProxyModel):
-    """Filters by text, source, date range and "conflicts only"."""
+    """Filters by text, source, date range and "conflicts only"; sorting is the source model's."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -184,6 +216,12 @@ class EventFilterProxy(QSortFilterProxyModel):
         self._range: tuple[dt.date, dt.date] | None = None
         self._conflicts_only = False
         self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        """Let the source model sort (fast); the proxy keeps its order and only filters."""
+        model = self.sourceModel()
+        if model is not None:
+            model.sort(column, order)
 
     def _change(self, name: str, value: Any) -> None:
         """Set one filter parameter and re-filter the rows."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from viewer.model import ReadError, Story
+from viewer.model import Story
 from viewer.store import Workspace
 
 log = logging.getLogger("crosscheck")
@@ -335,4 +335,4 @@ class IngestController(QObject):
         self._worker.close()  # the thread has stopped: safe to close its connection from here
 
 
-__all__ = ["IngestController", "IngestWorker", "ReadError", "describe_failure"]
+__all__ = ["IngestController", "IngestWorker", "build_gazetteer_out_of_process", "describe_failure"]

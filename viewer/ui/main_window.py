@@ -204,6 +204,11 @@ class MainWindow(QMainWindow):
         self._article_dialogs: list[ArticleDialog] = []
         self._last_ingest_report: Any = None
         self._restoring_view = True
+        self._closed = False
+        self._view_updates: list[Callable[[], None]] = []
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.timeout.connect(self._next_view_update)
         self.workspace = self._open_initial_workspace(workspace_path, fresh=bool(paths))
         self.controller = IngestController(self.workspace.path, self)
         self._build_views()
@@ -396,7 +401,7 @@ class MainWindow(QMainWindow):
         self._create_map()
         if not self._state_restored:
             self.apply_default_layout()
-        if self.story.articles:
+        if self.story.articles and not self._view_updates:
             self._call_view(self.map, "set_story", self.story)
 
     def _create_timeline(self) -> None:
@@ -447,13 +452,22 @@ class MainWindow(QMainWindow):
         self.event_list.set_story(story)
         self.inspector.set_story(story)
         self.sources.set_story(story)
-        self._call_view(self.timeline, "set_story", story)
-        self._call_view(self.map, "set_story", story)
+        # The timeline and the map each take tens of ms for a big story: one per event-loop
+        # turn keeps every GUI stall short (the list, inspector and sources are cheap).
+        self._view_updates = [lambda: self._call_view(self.timeline, "set_story", story),
+                              lambda: self._call_view(self.map, "set_story", story)]
+        self._view_timer.start(0)
         known = story.event_index()
         if self.selection.selected and not self.selection.selected <= known.keys():
             self.selection.select(self.selection.selected & known.keys())
         self._update_summary()
         self._update_actions()
+
+    def _next_view_update(self) -> None:
+        if self._view_updates:
+            self._view_updates.pop(0)()
+        if self._view_updates:
+            self._view_timer.start(0)
 
     def _on_story_ready(self, story: Story) -> None:
         self._show_story(story)
@@ -746,7 +760,8 @@ class MainWindow(QMainWindow):
                 f"Up to date: {len(self.story.articles)} sources, {live} conflict(s) to review.", 10000)
 
     def is_busy(self) -> bool:
-        return self.controller.is_busy()
+        """Reading, analysing, or still handing the last story to the views."""
+        return self.controller.is_busy() or bool(self._view_updates)
 
     # ================================================================ drag and drop
 
@@ -1035,6 +1050,10 @@ class MainWindow(QMainWindow):
             self.selection.select(ids)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self._closed:
+            event.accept()
+            return
+        self._closed = True
         started = time.monotonic()
         self._save_view_state()
         self._save_window_state()

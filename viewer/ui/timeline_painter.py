@@ -9,7 +9,10 @@ Fonts are unhinted so widths scale linearly into high-dpi PNG, SVG and PDF.
 from __future__ import annotations
 
 import atexit
+import math
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Iterator
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -21,7 +24,11 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QPaintEngine,
+    QPixmap,
     QPolygonF,
+    QStaticText,
+    QTransform,
 )
 
 from viewer.show import palette
@@ -86,11 +93,25 @@ def _colour(name: str, alpha: int = 255) -> QColor:
 
 def clear_caches() -> None:
     """Drop cached Qt objects; run at exit so none outlives the QApplication (PySide crash)."""
-    for cached in (make_font, _metrics, _width, _colour):
+    for cached in (make_font, _metrics, _width, _colour, _pill_stamp, _badge_text, _static_text, _point_stamp):
         cached.cache_clear()
 
 
 atexit.register(clear_caches)
+
+
+class _RasterFlag:
+    """Whether the frame being painted goes to a raster device at 1:1 scale.
+
+    Set by :func:`paint_timeline` for the duration of one paint (GUI thread only):
+    there, cached stamps and static text are used; SVG, PDF and scaled exports
+    keep real vectors and text.
+    """
+
+    fast = False
+
+
+_raster = _RasterFlag()
 
 
 def _qrect(rect: Rect) -> QRectF:
@@ -104,6 +125,15 @@ def paint_timeline(painter: QPainter, layout: TimelineLayout, *, hover: str | No
                    background: bool = True) -> None:
     """Draw the whole timeline in logical coordinates (scale the painter for exports)."""
     painter.save()
+    was_fast, _raster.fast = _raster.fast, _pixel_exact(painter)
+    try:
+        _paint_all(painter, layout, hover, background)
+    finally:
+        _raster.fast = was_fast
+        painter.restore()
+
+
+def _paint_all(painter: QPainter, layout: TimelineLayout, hover: str | None, background: bool) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     if background:
@@ -119,7 +149,6 @@ def paint_timeline(painter: QPainter, layout: TimelineLayout, *, hover: str | No
     _paint_links(painter, layout, labels=True)
     painter.restore()
     _paint_legend(painter, layout)
-    painter.restore()
 
 
 # ---------------------------------------------------------------------- header
@@ -131,7 +160,20 @@ def _text(painter: QPainter, rect: Rect | None, text: str, size: int, bold: bool
         return
     painter.setFont(make_font(size, bold))
     painter.setPen(colour)
+    if _raster.fast and align == Qt.AlignmentFlag.AlignLeft:
+        # cached glyph layout: drawText(rect, flags) lays the string out again every frame
+        static = _static_text(text, size, bold)
+        painter.drawStaticText(QPointF(rect.x, rect.y + (rect.h - static.size().height()) / 2), static)
+        return
     painter.drawText(_qrect(rect), int(align | Qt.AlignmentFlag.AlignVCenter), text)
+
+
+@lru_cache(maxsize=8192)
+def _static_text(text: str, size: int, bold: bool) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.prepare(QTransform(), make_font(size, bold))
+    return static
 
 
 def _paint_header(painter: QPainter, layout: TimelineLayout) -> None:
@@ -148,8 +190,9 @@ def _paint_lanes(painter: QPainter, layout: TimelineLayout) -> None:
         if i % 2 == 0:
             painter.fillRect(_qrect(lane.rect), LANE_TINT)
     painter.setPen(QPen(GRID, 1))
-    for lane in layout.lanes:
-        painter.drawLine(QPointF(lane.rect.x, lane.rect.bottom), QPointF(lane.rect.right, lane.rect.bottom))
+    with _crisp(painter):
+        painter.drawLines([QPointF(x, lane.rect.bottom) for lane in layout.lanes
+                           for x in (lane.rect.x, lane.rect.right)])
     for lane in layout.lanes:
         _paint_lane_label(painter, lane)
 
@@ -172,16 +215,32 @@ def _paint_lane_label(painter: QPainter, lane: Lane) -> None:
 def _paint_axis(painter: QPainter, layout: TimelineLayout) -> None:
     plot, axis = layout.plot, layout.axis_rect
     grid = _grid_lines(layout)
-    if grid:
-        painter.setPen(QPen(GRID, 1))
-        painter.drawLines(grid)
-    painter.setPen(QPen(MUTED, 1))
-    painter.drawLine(QPointF(plot.x, axis.bottom), QPointF(plot.right, axis.bottom))
+    with _crisp(painter):
+        if grid:
+            painter.setPen(QPen(GRID, 1))
+            painter.drawLines(grid)
+        painter.setPen(QPen(MUTED, 1))
+        ticks = [QPointF(plot.x, axis.bottom), QPointF(plot.right, axis.bottom)]
+        for tick in layout.ticks:
+            ticks += [QPointF(tick.x, axis.bottom - 5), QPointF(tick.x, axis.bottom)]
+        painter.drawLines(ticks)
     for tick in layout.ticks:
-        painter.drawLine(QPointF(tick.x, axis.bottom - 5), QPointF(tick.x, axis.bottom))
         _text(painter, tick.label_rect, tick.label, SMALL_PX, False, MUTED)
     for context in layout.context:
         _text(painter, context.label_rect, context.label, SMALL_PX, True, INK)
+
+
+@contextmanager
+def _crisp(painter: QPainter) -> Iterator[None]:
+    """Horizontal and vertical hairlines without antialiasing on screen: sharper and faster."""
+    if not _raster.fast:
+        yield
+        return
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    try:
+        yield
+    finally:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
 
 def _grid_lines(layout: TimelineLayout) -> list[QPointF]:
@@ -209,7 +268,10 @@ def _paint_marks(painter: QPainter, layout: TimelineLayout, hover: str | None) -
             painter.drawRect(QRectF(mark.x0, r.y + r.h * 0.3, mark.x1 - mark.x0, r.h * 0.4))
     for mark in layout.marks:
         if mark.kind == "point":
-            _point(painter, mark.rect, mark.colour)
+            if _raster.fast:
+                _stamp_point(painter, mark.rect, mark.colour)
+            else:
+                _point(painter, mark.rect, mark.colour)
         elif mark.kind.startswith("pub_"):
             _diamond(painter, mark.rect, mark.colour, hollow=mark.kind == "pub_estimated")
     for mark in layout.marks:
@@ -256,6 +318,30 @@ def _point(painter: QPainter, rect: Rect, colour: str) -> None:
     painter.drawEllipse(_qrect(rect))
 
 
+def _stamp_point(painter: QPainter, rect: Rect, colour: str) -> None:
+    """A cached pre-rendered point marker: hundreds per frame, one blit each."""
+    dpr = painter.device().devicePixelRatioF()
+    stamp = _point_stamp(colour, rect.w, rect.h, dpr)
+    pad = POINT_STAMP_PAD
+    painter.drawPixmap(QPointF(round((rect.x - pad) * dpr) / dpr, round((rect.y - pad) * dpr) / dpr), stamp)
+
+
+POINT_STAMP_PAD = 1.0  # room for the white outline around the disc
+
+
+@lru_cache(maxsize=1024)
+def _point_stamp(colour: str, w: float, h: float, dpr: float) -> QPixmap:
+    pad = POINT_STAMP_PAD
+    pixmap = QPixmap(math.ceil((w + 2 * pad) * dpr), math.ceil((h + 2 * pad) * dpr))
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    _point(painter, Rect(pad, pad, w, h), colour)
+    painter.end()
+    return pixmap
+
+
 def _diamond(painter: QPainter, rect: Rect, colour: str, hollow: bool) -> None:
     cx, cy, r = rect.x + rect.w / 2, rect.y + rect.h / 2, rect.h / 2 + 1
     polygon = QPolygonF([QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)])
@@ -281,18 +367,82 @@ def _outline(painter: QPainter, mark: Mark, colour: str, width: float, grow: flo
 def _paint_badges(painter: QPainter, badges: list[Badge]) -> None:
     if not badges:
         return
-    # one path for all pills and plain point-positioned text: hundreds of badges per frame
-    pills = QPainterPath()
-    for badge in badges:
-        r = badge.rect
-        pills.addRoundedRect(r.x, r.y, r.w, r.h, r.h / 2, r.h / 2)
-    painter.fillPath(pills, BADGE_FILL)
+    if _pixel_exact(painter):
+        _stamp_badges(painter, badges)
+    else:
+        _vector_badges(painter, badges)
     selected = [b for b in badges if b.selected]
     if selected:
         painter.setPen(QPen(_colour(palette.SELECTION_COLOUR), 2.5))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for badge in selected:
             painter.drawRoundedRect(_qrect(badge.rect), badge.rect.h / 2, badge.rect.h / 2)
+
+
+def _pixel_exact(painter: QPainter) -> bool:
+    """Raster device, no scaling: pre-rendered stamps look the same as vectors there.
+
+    SVG and PDF (and scaled high-dpi PNG exports) keep real vectors and text.
+    """
+    engine = painter.paintEngine()
+    raster = engine is not None and engine.type() == QPaintEngine.Type.Raster
+    return raster and painter.worldTransform().type().value <= QTransform.TransformationType.TxTranslate.value
+
+
+def _stamp_badges(painter: QPainter, badges: list[Badge]) -> None:
+    """Pills blitted from one cached pixmap per size, counts as cached static text.
+
+    Antialiased pill fills were the main cost of a frame (~600 badges at 100k
+    events); a blit is a memory copy, and a prepared QStaticText skips text layout.
+    The loops are kept lean on purpose: they run for every badge of every frame.
+    """
+    dpr = painter.device().devicePixelRatioF()
+    if dpr == 1.0:  # the integer overloads skip QPointF wrappers
+        for badge in badges:
+            r = badge.rect
+            painter.drawPixmap(round(r.x), round(r.y), _pill_stamp(round(r.w * 4) / 4, round(r.h * 4) / 4, 1.0))
+    else:
+        for badge in badges:
+            r = badge.rect
+            painter.drawPixmap(QPointF(round(r.x * dpr) / dpr, round(r.y * dpr) / dpr),
+                               _pill_stamp(round(r.w * 4) / 4, round(r.h * 4) / 4, dpr))
+    painter.setFont(make_font(SMALL_PX, True))
+    painter.setPen(WHITE)
+    draw = painter.drawStaticText
+    for badge in badges:
+        r = badge.rect
+        static, w, h = _badge_text(badge.text)
+        draw(QPointF(round(r.x * dpr) / dpr + (r.w - w) / 2, round(r.y * dpr) / dpr + (r.h - h) / 2), static)
+
+
+@lru_cache(maxsize=4096)
+def _badge_text(text: str) -> tuple[QStaticText, float, float]:
+    static = _static_text(text, SMALL_PX, True)
+    size = static.size()
+    return static, size.width(), size.height()
+
+
+@lru_cache(maxsize=64)
+def _pill_stamp(w: float, h: float, dpr: float) -> QPixmap:
+    pixmap = QPixmap(max(1, math.ceil(w * dpr)), max(1, math.ceil(h * dpr)))
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(BADGE_FILL)
+    painter.drawRoundedRect(QRectF(0, 0, w, h), h / 2, h / 2)
+    painter.end()
+    return pixmap
+
+
+def _vector_badges(painter: QPainter, badges: list[Badge]) -> None:
+    # one path for all pills and plain point-positioned text
+    pills = QPainterPath()
+    for badge in badges:
+        r = badge.rect
+        pills.addRoundedRect(r.x, r.y, r.w, r.h, r.h / 2, r.h / 2)
+    painter.fillPath(pills, BADGE_FILL)
     painter.setFont(make_font(SMALL_PX, True))
     painter.setPen(WHITE)
     metrics = _metrics(SMALL_PX, True)
