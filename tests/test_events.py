@@ -101,3 +101,73 @@ def test_actor_spellings_share_a_key(name):
 def test_organisation_aliases_share_a_key():
     assert actor_key("ISIL") == actor_key("Daesh") == actor_key("Islamic State")
     assert actor_key("Syrian Democratic Forces") != actor_key("Democratic Party")
+
+
+def area(text: str, phrase: str, name: str, qualifier: str | None = None) -> Place:
+    start = text.index(phrase)
+    return Place(phrase, start, start + len(phrase), name, 35.0, 38.5, radius_km=300, kind="country",
+                 country="SY", precision="area", qualifier=qualifier)
+
+
+def test_the_hamlet_itself_beats_near_and_area(nlp):
+    text = ("Baghdadi overcame an attempted coup by his bodyguards. The clash reportedly took place in September "
+            "in a hamlet IS held in eastern Syria, al-Keshma, near Baghouz.")
+    sept = mention_time(text, "September", "2018-09", dt.date(2018, 9, 1), dt.date(2018, 9, 30), "month")
+    near = mention_place(text, "Baghouz", "unresolved")
+    near = Place(near.text, near.start, near.end, near.name, qualifier="near")
+    events = run(nlp, text, [sept], [area(text, "eastern Syria", "Syria", "eastern"), mention_place(
+        text, "al-Keshma", "unresolved"), near])
+    clash = next(e for e in events if e.trigger == "clash")
+    assert clash.where.name == "al-Keshma" and clash.when == sept
+
+
+def test_the_coup_attempt_refers_back_and_a_village_is_no_actor(nlp):
+    text = ("Abu Bakr al-Baghdadi survived a recent coup attempt by his own men. The fighting was very intense. "
+            "The witness had given his report after escaping from ISIL’s final eastern Syrian hideout, Baghouz. "
+            "He said the coup attempt went down in neighbouring al-Keshma.")
+    places = [area(text, "Syrian", "Syria"), mention_place(text, "Baghouz", "unresolved"),
+              mention_place(text, "al-Keshma", "unresolved")]
+    events = run(nlp, text, [], places)
+    last = next(e for e in events if e.sentence.startswith("He said"))
+    assert last.trigger == "coup" and last.where.name == "al-Keshma"
+    assert last.who == ["Abu Bakr al-Baghdadi"]
+    assert not [e for e in events if "Baghouz" in e.who or "al-Keshma" in e.who]
+
+
+def test_a_nationality_word_is_a_place_only_when_nothing_better_exists(nlp):
+    text = "U.S.-backed Syrian forces captured Raqqa in October 2017."
+    raqqa = Place("Raqqa", text.index("Raqqa"), text.index("Raqqa") + 5, "Ar Raqqah", 35.95, 39.01,
+                  kind="city", country="SY", precision="point")
+    events = run(nlp, text, [], [area(text, "Syrian", "Syria"), raqqa])
+    assert [e.where.name for e in events] == ["Ar Raqqah"]
+    text = "A British doctor was captured by militants in Baghouz."
+    british = Place("British", 2, 9, "United Kingdom", 54.0, -2.0, kind="country", country="GB", precision="area")
+    events = run(nlp, text, [], [british])
+    assert events and all(e.where is None for e in events)  # the doctor's nationality, not a place
+    text = "Gunmen attacked a checkpoint on the Syrian border on Sunday."
+    events = run(nlp, text, [], [area(text, "Syrian", "Syria")])
+    assert [e.where.name for e in events] == ["Syria"]  # nothing better: the border is Syria's
+
+
+@pytest.mark.parametrize("text", [
+    "There was a clash and two people were killed.",
+    "The jihadist group offered a reward for anyone who kills Abu Muath al-Jazairi.",
+    "ISIS is so keen to have the alleged coup leader, Abu Muath al-Jazairi, killed, that the group has put a "
+    "bounty on his head.",
+    "Al-Baghdadi, who has been reported killed or wounded on a number of occasions, is believed to be alive.",
+    "Fierce fighting continues to rid Syria of the country's final ISIL stronghold.",
+    "Al-Baghdadi is hiding in the desert.",
+    "Daesh fighters have been battling with the international coalition.",
+])
+def test_generic_hypothetical_and_state_sentences_are_not_events(nlp, text):
+    assert run(nlp, text, [], [area(text, "Syria", "Syria")] if "Syria" in text else []) == []
+
+
+def test_relative_pronouns_and_roles_point_to_the_right_people(nlp):
+    text = ("Islamic State leader Abu Bakr al-Baghdadi overcame an attempted coup by his foreign bodyguards, "
+            "who were then rounded up and executed. The coup leader is reported to have been killed.")
+    events = run(nlp, text)
+    coup = next(e for e in events if e.trigger == "coup")
+    assert "Abu Bakr al-Baghdadi" in coup.who and "Islamic State" in coup.who
+    executed = [e for e in events if e.trigger in ("execute", "kill")]
+    assert executed and all("Abu Bakr al-Baghdadi" not in e.who for e in executed)

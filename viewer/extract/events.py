@@ -141,11 +141,26 @@ class _ActorBook:
         return self.display.get(key, surface)
 
 
+_KNOWN_GROUP_NAMES = frozenset(ACTOR_ALIASES) | frozenset(ACTOR_ALIASES.values())
+
+
+def _ent_name(ent) -> str:
+    """The entity's name, mended where the small model split a known group name
+    ("Islamic" NORP + "State" ORG is "Islamic State")."""
+    name = _clean_name(ent.text)
+    if ent.start > 0:
+        prev = ent.doc[ent.start - 1]
+        joined = f"{prev.text} {name}"
+        if prev.ent_type_ and not prev.whitespace_ == "" and joined.lower() in _KNOWN_GROUP_NAMES:
+            return joined
+    return name
+
+
 def _is_actor_entity(ent) -> bool:
     """PERSON/ORG/NORP, and the armed groups the small model calls places ("Daesh", "ISIL")."""
     if ent.label_ in ACTOR_LABELS:
         return True
-    return ent.label_ == "GPE" and _clean_name(ent.text).lower() in ACTOR_ALIASES
+    return ent.label_ == "GPE" and _ent_name(ent).lower() in ACTOR_ALIASES
 
 
 def _actor_book(doc, places: list[Place] = ()) -> _ActorBook:
@@ -154,7 +169,7 @@ def _actor_book(doc, places: list[Place] = ()) -> _ActorBook:
     for ent in doc.ents:
         if not _is_actor_entity(ent) or _is_place_entity(ent, book):
             continue
-        surface = _clean_name(ent.text)
+        surface = _ent_name(ent)
         if not surface:
             continue
         key = actor_key(surface)
@@ -164,18 +179,19 @@ def _actor_book(doc, places: list[Place] = ()) -> _ActorBook:
             book.persons[key] += 1
     for ent in doc.ents:
         if _is_actor_entity(ent) and not _is_place_entity(ent, book):
-            book.positions.setdefault(actor_key(_clean_name(ent.text)), []).append(ent.start)
+            book.positions.setdefault(actor_key(_ent_name(ent)), []).append(ent.start)
     # An ORG-labelled single name that matches a person's key is that person.
     for ent in doc.ents:
-        if ent.label_ == "ORG" and actor_key(_clean_name(ent.text)) in book.persons:
-            book.persons[actor_key(_clean_name(ent.text))] += 1
+        if ent.label_ == "ORG" and actor_key(_ent_name(ent)) in book.persons:
+            book.persons[actor_key(_ent_name(ent))] += 1
     return book
 
 
 #: Prepositions and head nouns after which a name is a place, not a doer.
 LOCATIVE_PREPS = frozenset({"in", "near", "at", "from", "to", "into", "outside", "around", "inside", "across"})
 PLACE_NOUNS = frozenset({"village", "hamlet", "town", "city", "hideout", "stronghold", "area", "region",
-                         "province", "district", "camp", "base", "neighbourhood", "neighborhood"})
+                         "province", "district", "camp", "base", "neighbourhood", "neighborhood", "border",
+                         "side", "coast", "frontier", "desert", "capital", "countryside", "territory"})
 
 
 def _is_place_entity(ent, book: _ActorBook) -> bool:
@@ -561,7 +577,7 @@ def _short_np(token, book: _ActorBook) -> str:
     if token.ent_type_ in ACTOR_LABELS | {"GPE"}:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         if ent is not None and _is_actor_entity(ent) and not _is_place_entity(ent, book):
-            return book.name(_clean_name(ent.text))
+            return book.name(_ent_name(ent))
     left = [c for c in token.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod")]
     left_tokens = []
     for child in left:
@@ -623,7 +639,7 @@ def _actors_of_token(token, book: _ActorBook) -> list[str]:
     found: list[str] = []
     ent = _entity_at(token) if token.ent_type_ else None
     if ent is not None and _is_actor_entity(ent) and not _is_place_entity(ent, book):
-        found.append(book.name(_clean_name(ent.text)))
+        found.append(book.name(_ent_name(ent)))
     elif token.lower_ in PERSON_PRONOUNS and book.person_near(token):
         found.append(book.person_near(token))  # type: ignore[arg-type]
     elif book.role_holder(token):

@@ -132,16 +132,25 @@ class CountryInfo:
 class Gazetteer:
     """Read-only lookups in a built gazetteer index (thread-safe: a connection per thread)."""
 
-    def __init__(self, path: str | os.PathLike[str]):
+    def __init__(self, path: str | os.PathLike[str], immutable: bool = False):
         self.path = Path(path)
         if not self.path.exists():
             raise FileNotFoundError(f"gazetteer index not found: {self.path}")
+        self._immutable = immutable  # bundled file on read-only media: no locking, no journal look-ups
         self._local = threading.local()
         self._countries: dict[str, CountryInfo] | None = None
 
     @classmethod
     def open_default(cls, progress: Progress | None = None) -> "Gazetteer":
-        """The gazetteer in the user's data dir, built first if missing."""
+        """The prebuilt index bundled with the app if there is one, else the user's (built first if missing).
+
+        The desktop bundle ships ``resources/gazetteer/gazetteer-v1.sqlite`` so
+        that it needs none of the build-time data packages; a bundled file of
+        another index version is ignored rather than misread.
+        """
+        bundled = bundled_index_path()
+        if index_version(bundled) == INDEX_VERSION:
+            return cls(bundled, immutable=True)
         from viewer.paths import data_dir
 
         path = data_dir() / GAZETTEER_FILE
@@ -153,7 +162,8 @@ class Gazetteer:
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            flags = "mode=ro&immutable=1" if self._immutable else "mode=ro"
+            db = sqlite3.connect(f"{self.path.as_uri()}?{flags}", uri=True, check_same_thread=False)
             self._local.db = db
         return db
 
@@ -347,6 +357,13 @@ def build_gazetteer(path: str | os.PathLike[str], progress: Progress | None = No
             os.unlink(tmp)
     report(total, total)
     return path
+
+
+def bundled_index_path() -> Path:
+    """Where a packaged app keeps its prebuilt index (read-only)."""
+    from viewer.paths import resources_dir
+
+    return resources_dir() / "gazetteer" / GAZETTEER_FILE
 
 
 def index_version(path: Path) -> str | None:

@@ -17,7 +17,7 @@ import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Literal, NamedTuple
 
 import numpy as np  # a spaCy dependency; used for the per-frame window and bucket counts
 
@@ -58,8 +58,13 @@ def approx_measure(text: str, size: int, bold: bool = False) -> float:
 # --------------------------------------------------------------------- geometry
 
 
-@dataclass(frozen=True)
-class Rect:
+class Rect(NamedTuple):
+    """An axis-aligned rectangle in logical pixels.
+
+    A NamedTuple rather than a frozen dataclass: thousands are made per frame and
+    tuple construction is several times cheaper than a frozen dataclass __init__.
+    """
+
     x: float
     y: float
     w: float
@@ -74,12 +79,12 @@ class Rect:
         return self.y + self.h
 
     def contains(self, px: float, py: float, tolerance: float = 0.0) -> bool:
-        return (self.x - tolerance <= px <= self.right + tolerance
-                and self.y - tolerance <= py <= self.bottom + tolerance)
+        return (self.x - tolerance <= px <= self.x + self.w + tolerance
+                and self.y - tolerance <= py <= self.y + self.h + tolerance)
 
     def intersects(self, other: "Rect") -> bool:
-        return (self.x < other.right and other.x < self.right
-                and self.y < other.bottom and other.y < self.bottom)
+        return (self.x < other.x + other.w and other.x < self.x + self.w
+                and self.y < other.y + other.h and other.y < self.y + self.h)
 
     @staticmethod
     def spanning(x0: float, y0: float, x1: float, y1: float) -> "Rect":
@@ -878,8 +883,9 @@ class _Frame:
         buckets = self.buckets.ids(ax)
         counts = np.bincount(buckets) if len(buckets) else np.zeros(0, dtype=np.int64)
         args = (data, idx, ax, buckets, counts, labels, row_h)
-        plan = self._try_rows(*args, rows=rows, badge_row=False)
-        if plan.badges:  # give the badges a row of their own
+        certain = bool(len(counts)) and int(counts.max()) > rows  # some bucket must become a badge
+        plan = None if certain else self._try_rows(*args, rows=rows, badge_row=False)
+        if plan is None or plan.badges:  # give the badges a row of their own
             plan = self._try_rows(*args, rows=max(rows - 1, 0), badge_row=True)
         return plan
 
@@ -955,20 +961,23 @@ class _Frame:
             self.marks.append(mark)
             if mark.in_conflict and mark.event_id:
                 self.placement[mark.event_id] = mark.rect
-        badge_y = top + plan.rows * row_h
+        badge_y = top + plan.rows * row_h + 1
         badge_h = max(row_h, ROW_H_COMPACT) - 2
-        for bucket, count in sorted(plan.badges.items()):
-            self.badge_at[(lane_index, bucket)] = len(self.badges)
-            self.badges.append(self._badge(lane_index, bucket, count, badge_y, badge_h, plan))
-
-    def _badge(self, lane_index: int, bucket: int, count: int, y: float, h: float,
-               plan: "_LanePlan") -> Badge:
         w = self.buckets.px - 2
-        x = min(self.buckets.span(bucket)[0] + 1, self.right - w)
-        overflow = plan.overflow.get(bucket, ())
-        selected = bool(overflow) and bool(self.selected) and any(e in self.selected for e in overflow)
-        return Badge(lane_index, Rect(x, y + 1, w, h), count, compact_count(count),
-                     count > len(overflow), bucket, list(overflow), selected)
+        max_x = self.right - w
+        span, selected = self.buckets.span, self.selected
+        badge_at, badges = self.badge_at, self.badges
+        for bucket, count in sorted(plan.badges.items()):  # hundreds per frame: kept inline
+            overflow = plan.overflow.get(bucket)
+            badge_at[(lane_index, bucket)] = len(badges)
+            if overflow:
+                hit = bool(selected) and any(e in selected for e in overflow)
+                badges.append(Badge(lane_index, Rect(min(span(bucket)[0] + 1, max_x), badge_y, w, badge_h),
+                                    count, compact_count(count), count > len(overflow), bucket,
+                                    list(overflow), hit))
+            else:
+                badges.append(Badge(lane_index, Rect(min(span(bucket)[0] + 1, max_x), badge_y, w, badge_h),
+                                    count, compact_count(count), True, bucket, [], False))
 
 
 def compact_count(count: int) -> str:

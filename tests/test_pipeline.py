@@ -1,0 +1,99 @@
+"""Ingest: read -> extract -> store per article, in-process and on both cores; cancel; opt-in online."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from viewer.pipeline import (ONLINE_GEOCODING_ENV, Extractor, default_workers, ingest, make_place_finder,
+                             refresh_analysis)
+from viewer.store import Workspace
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor.for_workspace(Workspace())
+
+
+def _batch(tmp_path: Path, copies: int) -> Path:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for n in range(copies):
+        for source in sorted(SAMPLES.glob("*.txt")):
+            text = source.read_text(encoding="utf-8") + f"\n\nCopy {n}.\n"
+            (folder / f"{n:02d}_{source.name}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_in_process_ingest_stores_every_article_and_reports_progress(tmp_path, extractor):
+    seen = []
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        report = ingest([SAMPLES], ws, extractor, progress=seen.append, workers=0)
+        assert len(report.added) == 5 and not report.errors
+        assert [p.done for p in seen] == [1, 2, 3, 4, 5] and {p.total for p in seen} == {5}
+        assert ws.article_count() == 5 and len(ws.events()) > 10
+
+
+def test_dropping_the_same_files_twice_adds_nothing(tmp_path, extractor):
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        ingest([SAMPLES], ws, extractor, workers=0)
+        again = ingest([SAMPLES], ws, extractor, workers=0)
+        assert again.added == [] and len(again.duplicates) == 5
+        assert ws.article_count() == 5
+
+
+def test_worker_processes_give_the_same_result_as_in_process(tmp_path, extractor):
+    folder = _batch(tmp_path, copies=2)
+    with Workspace(tmp_path / "serial.crosscheck") as serial, \
+            Workspace(tmp_path / "parallel.crosscheck") as parallel:
+        ingest([folder], serial, extractor, workers=0)
+        report = ingest([folder], parallel, workers=2)
+        assert len(report.added) == 10 and not report.errors
+        assert [a.id for a in parallel.articles()] == [a.id for a in serial.articles()]
+        assert [(e.id, e.what, e.when, e.where) for e in parallel.events()] == \
+               [(e.id, e.what, e.when, e.where) for e in serial.events()]
+
+
+def test_bad_files_cost_only_themselves(tmp_path, extractor):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(next(SAMPLES.glob("003_*.txt")), folder / "good.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 1000)
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        report = ingest([folder, tmp_path / "missing.txt"], ws, extractor, workers=0)
+        assert len(report.added) == 1
+        assert sorted(Path(e.path).name for e in report.errors) == ["binary.txt", "empty.txt", "missing.txt"]
+        assert sorted(Path(e.path).name for e in ws.read_errors()) == ["binary.txt", "empty.txt", "missing.txt"]
+
+
+def test_cancel_keeps_the_articles_that_finished(tmp_path, extractor):
+    cancel = threading.Event()
+
+    def stop_after_two(progress):
+        if progress.done == 2:
+            cancel.set()
+
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        report = ingest([SAMPLES], ws, extractor, progress=stop_after_two, cancel=cancel, workers=0)
+        assert report.cancelled
+        assert ws.article_count() == 2
+        story = refresh_analysis(ws)
+        assert len(story.articles) == 2
+
+
+def test_small_batches_stay_in_process_and_large_ones_use_both_cores():
+    assert default_workers(3) == 0
+    assert default_workers(50) >= 1
+
+
+def test_online_geocoding_is_off_unless_turned_on(monkeypatch):
+    monkeypatch.delenv(ONLINE_GEOCODING_ENV, raising=False)
+    assert make_place_finder({}).online is None
+    monkeypatch.setenv(ONLINE_GEOCODING_ENV, "1")
+    assert make_place_finder({}).online is not None  # constructed, and it has not connected anywhere
