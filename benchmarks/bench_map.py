@@ -96,6 +96,16 @@ def main() -> int:
           f"  max {ms(max(drags))}  target < 100 ms")
     full, count_all = time_window(view, None, None)
     print(f"time window, 60 days -> all: {ms(full)}  ({count_all} markers shown)")
+    # The hard case for clustering: a window holding about half of the events, and back.
+    days = sorted(lo for e in story.events if e.when is not None for lo in [e.when.bounds_days()[0]])
+    half_lo, half_hi = days[len(days) // 4], days[3 * len(days) // 4]
+    half, count_half = time_window(view, half_lo, half_hi)
+    print(f"time window, all -> middle half: {ms(half)}  ({count_half} markers shown)")
+    back, _ = time_window(view, None, None)
+    print(f"time window, middle half -> all: {ms(back)}")
+    widen = [time_window(view, half_lo - 30 * i, half_hi + 30 * i)[0] for i in range(1, args.repeat + 1)]
+    print(f"time window, widening by 30 days a step: median {ms(statistics.median(widen))}"
+          f"  max {ms(max(widen))}")
     print(f"page loads: {view.load_count}; console errors: {len(view.page.console_errors())}")
     view.close()
     del app

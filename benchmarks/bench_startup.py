@@ -110,6 +110,14 @@ def child_environment(settings_dir: str) -> dict[str, str]:
     return env
 
 
+def ensure_gazetteer() -> None:
+    """Build the gazetteer index now if it is missing or outdated: a one-off, not start-up."""
+    sys.path.insert(0, str(ROOT))
+    from viewer.resolve.gazetteer import Gazetteer
+
+    Gazetteer.open_default().close()
+
+
 def sample_workspace() -> Path:
     """A workspace with the five sample articles, analysed (built once, then cached)."""
     target = CACHE / "sample.crosscheck"
@@ -157,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per run")
     parser.add_argument("--empty", action="store_true", help="open a new, empty workspace")
     args = parser.parse_args(argv)
+    ensure_gazetteer()
     template = None if args.empty else sample_workspace()
     what = "an empty workspace" if args.empty else "the 5 sample articles"
     print(f"opening {what}")

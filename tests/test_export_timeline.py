@@ -108,3 +108,22 @@ def test_bad_range_is_a_clear_error(story, tmp_path, qapp):
         export_timeline(story, tmp_path / "x.png", time_range=("last week", "2019"))
     with pytest.raises(ValueError, match="end after"):
         export_timeline(story, tmp_path / "x.png", time_range=("2019", "2018"))
+
+
+def test_badges_are_painted_on_screen_as_in_vector_output(qapp):
+    """The widget's fast path (cached pill stamps, static text) must draw the same pills."""
+    from PySide6.QtGui import QImage, QPainter
+
+    from tests.story_factory import make_large_story
+    from viewer.ui.timeline_painter import paint_timeline, qt_measure
+
+    layout = layout_timeline(TimelineIndex(make_large_story(5_000, 4, seed=2)),
+                             LayoutOptions(width=1000, height=500, measure=qt_measure()))
+    assert layout.badges
+    image = QImage(1000, 500, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    paint_timeline(painter, layout)
+    painter.end()
+    for badge in layout.badges[:20]:
+        r = badge.rect  # the pill's left cap, clear of the count text
+        assert close_to(image.pixelColor(round(r.x + 3), round(r.y + r.h / 2)), "#4d4d4d", 30)

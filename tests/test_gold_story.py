@@ -86,12 +86,14 @@ def test_coup_attempt_has_a_time_conflict_september_vs_10_january(result, gold):
     assert 90 <= time.gap_days <= 135
 
 
-@pytest.mark.xfail(reason="PlaceFinder does not yet find 'al-Keshma' in 000/001 (issue 4)", strict=False)
 def test_coup_attempt_has_a_place_conflict_keshma_vs_hajin(result):
     cluster = coup_cluster(result)
     place = next(c for c in result.conflicts if c.cluster_id == cluster.id and c.kind == "place")
     assert [s.article_ids for s in place.sides] == [["000", "001"], ["002", "003", "004"]]
-    assert "Keshma" in place.sides[0].value and "Haj" in place.sides[1].value
+    assert [s.value for s in place.sides][0] == "al-Keshma"  # the hamlet, not "near Baghouz" nor "eastern Syria"
+    assert "Haj" in place.sides[1].value
+    assert any("neighbouring al-Keshma" in s for s in place.sides[0].evidence)
+    assert any("al-Keshma, near Baghouz" in s for s in place.sides[0].evidence)
     assert all(side.evidence for side in place.sides)
 
 
@@ -115,6 +117,44 @@ def test_two_earthquakes_in_different_years_and_cities_stay_apart(nlp, finder):
     outcome = analyse(articles, events, [])
     quakes = [c for c in outcome.clusters if any(e.trigger == "earthquake" for e in events_of(outcome, c))]
     assert len(quakes) == 2 and all(len(c.article_ids) == 1 for c in quakes)
+    assert outcome.conflicts == []
+
+
+#: Pairs of short articles about two different happenings of one kind: (kind, text a, text b).
+SAME_KIND_PAIRS = {
+    "stabbings": ("stab", (
+        "A 34-year-old man was stabbed to death outside a nightclub in Leeds on March 3, 2012. "
+        "Police arrested a teenager at the scene."), (
+        "A woman was stabbed in a shopping centre in Manchester on June 1, 2017. "
+        "Detectives said the attacker fled on foot.")),
+    "rehab": ("rehab", (
+        "Lindsay Lohan entered rehab in Malibu on May 2, 2013, her lawyer said. "
+        "The actress checked into the clinic to avoid a jail term."), (
+        "Demi Lovato entered rehab in Chicago on May 9, 2013, a spokesperson confirmed. "
+        "The singer said she needed help.")),
+    "isis attacks": ("attack", (
+        "Islamic State gunmen attacked a concert hall in Paris on November 13, 2015, killing 90 people. "
+        "ISIS later claimed the attack."), (
+        "An Islamic State suicide bomber attacked a concert in Manchester on May 22, 2017, killing 22 people. "
+        "ISIS claimed the bombing the next day.")),
+    "coups": ("coup", (
+        "Army officers staged a coup in Ankara on July 15, 2016, but loyal troops crushed the putsch overnight."), (
+        "Soldiers staged a coup in Harare on November 15, 2017, and placed President Robert Mugabe "
+        "under house arrest.")),
+}
+
+
+@pytest.mark.parametrize("pair", sorted(SAME_KIND_PAIRS))
+def test_two_happenings_of_one_kind_stay_apart_without_conflict(nlp, finder, pair):
+    from viewer.extract._event_lexicon import class_family, trigger_class
+
+    kind, text_a, text_b = SAME_KIND_PAIRS[pair]
+    articles, events = build(nlp, finder, {"a": (text_a, dt.date(2019, 1, 1)), "b": (text_b, dt.date(2019, 1, 1))})
+    family = class_family(trigger_class(kind))
+    for aid in ("a", "b"):  # each article does tell its happening
+        assert any(e.article_id == aid and class_family(trigger_class(e.trigger)) == family for e in events), aid
+    outcome = analyse(articles, events, [])
+    assert [c.label for c in outcome.clusters if len(c.article_ids) > 1] == []
     assert outcome.conflicts == []
 
 

@@ -172,6 +172,28 @@ def test_time_window_shows_only_overlapping_events_without_reloading(qtmap, stor
     assert qtmap.load_count == 1
 
 
+def test_markers_of_a_narrow_window_click_and_highlight_like_the_others(qtmap, story, qtbot):
+    """A narrow window is drawn by a second cluster group with its own markers (crosscheck_map.js):
+    they must click through to Python and follow the selection, also after going back to all."""
+    january = [e for e in story.events if e.when is not None and e.when.value == "2019-01-10"]
+    lo, hi = january[0].when.bounds_days()
+    target = next(e.id for e in january if e.id in resolved_ids(story))
+    qtmap.set_time_window(lo, hi)
+    qtbot.waitUntil(lambda: target in set(qtmap.call("crosscheck.shownIds()")), timeout=5000)
+    with qtbot.waitSignal(qtmap.eventClicked, timeout=5000) as clicked:
+        qtmap.run_js_sync(f"crosscheck.markerFor({target!r}).fire('click'); 1")
+    assert clicked.args == [target] and qtmap.selection.selected == {target}
+    colour = f"JSON.stringify(crosscheck.markerFor({target!r}).options.color)"
+    qtbot.waitUntil(lambda: qtmap.call(colour) == palette.SELECTION_COLOUR, timeout=5000)
+    qtmap.set_time_window(None, None)
+    qtbot.waitUntil(lambda: qtmap.call("crosscheck.markerCount()") == len(resolved_ids(story)), timeout=5000)
+    assert set(qtmap.call("crosscheck.shownIds()")) == resolved_ids(story)
+    assert qtmap.call(colour) == palette.SELECTION_COLOUR  # the all-events marker was restyled too
+    qtmap.selection.select([], origin="test")
+    qtbot.waitUntil(lambda: qtmap.call(colour) != palette.SELECTION_COLOUR, timeout=5000)
+    assert qtmap.load_count == 1
+
+
 def test_set_story_updates_the_page_in_place(qtmap, story, qtbot):
     fewer = type(story)(articles=story.articles, events=story.events[:3], clusters=[], conflicts=[])
     qtmap.set_story(fewer)

@@ -16,6 +16,8 @@ from viewer.show.timeline_layout import (
     TimelineIndex,
     choose_tick_unit,
     clamp_range,
+    conflict_gap_days,
+    default_title,
     format_gap,
     layout_story,
     layout_timeline,
@@ -224,6 +226,37 @@ def test_format_gap_uses_words_people_use():
     assert format_gap(0.25, approximate=False) == "6 hours apart"
     assert format_gap(21, approximate=False) == "~3 weeks apart"
     assert format_gap(800, approximate=True) == "~2 years apart"
+
+
+def test_gap_label_and_inspector_explanation_use_one_definition(story):
+    """Middle of one side's date to the middle of the other's, as the explanation text says."""
+    index = TimelineIndex(story)
+    [conflict] = [c for c in story.conflicts if c.id == "x-coup-time"]
+    gap = conflict_gap_days(index, conflict)
+    september_mid, january_mid = day(2018, 9, 1) + 15, day(2019, 1, 10) + 0.5
+    assert gap == pytest.approx(january_mid - september_mid)
+    assert "4 months" in conflict.explanation and format_gap(gap, True) == "~4 months apart"
+    assert format_gap(conflict.gap_days, True) != "~4 months apart"  # the edge gap would disagree
+
+
+def test_default_title_names_the_most_reported_disputed_event(story):
+    assert default_title(story) == "Coup attempt against al-Baghdadi"
+    widest = max(story.clusters, key=lambda c: len(set(c.article_ids)))
+    quiet = [c for c in story.clusters if c is not widest]
+    # a wider cluster without a conflict does not win over the disputed one
+    wide = type(widest)("c-wide", "everyone reports the weather", [], widest.article_ids + ["zzz"])
+    assert default_title(Story(story.articles, story.events, [wide, *story.clusters], story.conflicts)) \
+        == "Coup attempt against al-Baghdadi"
+    # without conflicts: the most reported cluster
+    assert default_title(Story(story.articles, story.events, [*quiet, wide], [])) == "Everyone reports the weather"
+    assert default_title(Story(story.articles, story.events, [], [])) == "Timeline"
+
+
+def test_subtitle_counts_sources_events_and_conflicts_by_kind(story):
+    layout = layout_story(story, LayoutOptions(width=1600))
+    assert f"{len(story.articles)} sources" in layout.subtitle
+    assert f"{len(story.events)} events" in layout.subtitle
+    assert "2 conflicts (1 time, 1 place)" in layout.subtitle
 
 
 def test_a_three_day_gap_between_day_precise_reports(story):

@@ -22,13 +22,16 @@
     data: null,
     bridge: null,
     ready: false,
-    cluster: null,        // L.markerClusterGroup of event markers
+    flat: null,           // unclustered markers of a still image (showUnclustered)
+    full: null,           // cluster group of every located event, clustered once (see applyWindow)
+    part: null,           // cluster group of the events of a narrow time window
+    cluster: null,        // whichever of the two is on the map
     extents: null,        // layer group of "near"/"area" circles
     lines: null,          // layer group of conflict lines
-    markers: {},          // event id -> L.circleMarker
+    markers: {},          // event id -> L.circleMarker of the full group (every located event)
     circles: {},          // event id -> L.circle
     events: {},           // event id -> event record
-    shown: {},            // event id -> true when the marker is in the cluster group
+    shown: {},            // event id -> true when the event is in the time window (and located)
     selected: {},         // event id -> true
     window: [null, null], // time window in fractional days
     pinning: null,        // name of the place waiting for a click
@@ -93,12 +96,22 @@
     return marker;
   }
 
+  /**
+   * The uncertainty of a place.  Several sources naming the same place ("Syria")
+   * share one circle: stacked translucent fills turned a country into an opaque
+   * blob that hid the markers and borders.  Wide areas get a dashed outline only.
+   */
   function makeExtent(ev) {
-    var colour = sourceOf(ev).colour;
+    var colour = sourceOf(ev).colour, wide = ev.radius_km > 50;
     return L.circle([ev.lat, ev.lon], {
-      radius: ev.radius_km * 1000, color: colour, weight: 1, opacity: 0.6,
-      fillColor: colour, fillOpacity: 0.12, interactive: false,
+      radius: ev.radius_km * 1000, color: colour, weight: wide ? 1.5 : 1, opacity: 0.7,
+      dashArray: wide ? "6 5" : null, fillColor: colour, fillOpacity: wide ? 0.04 : 0.12,
+      interactive: false,
     });
+  }
+
+  function extentKey(ev) {
+    return ev.lat.toFixed(4) + "," + ev.lon.toFixed(4) + "," + ev.radius_km;
   }
 
   function inWindow(ev) {
@@ -108,28 +121,117 @@
     return (hi === null || ev.lo < hi) && (lo === null || lo < ev.hi);
   }
 
-  /** Show exactly the markers in the time window, touching only those that change. */
-  function applyWindow() {
+  /*
+   * Time windows and clustering.
+   *
+   * Adding or removing a marker costs markercluster one pass per zoom level, so
+   * re-adding 10,000 markers when the window opens back to "all" took most of a
+   * second.  Two cluster groups keep that off the interactive path: `full` holds
+   * every located event and is clustered once, at load; `part` holds the events
+   * of a window.  A window change updates whichever group needs the fewest
+   * additions and removals (or rebuilds `part` from scratch when that is fewer)
+   * and shows that group; the other keeps its clusters off the map, so switching
+   * back costs only drawing what is in view.  Each group has its own marker
+   * objects, because markercluster stores its tree inside each marker (__parent).
+   */
+
+  function makeGroup() {
+    return {
+      cluster: L.markerClusterGroup({
+        maxClusterRadius: 40, chunkedLoading: false,
+        spiderfyOnMaxZoom: true, showCoverageOnHover: false,
+      }),
+      markers: {},  // event id -> this group's marker
+      content: {},  // event id -> true when in the group
+      size: 0,
+    };
+  }
+
+  function markerIn(group, id) {
+    if (group === state.full) return state.markers[id];
+    if (!group.markers[id]) group.markers[id] = makeMarker(state.events[id]);
+    return group.markers[id];
+  }
+
+  /** Additions and removals that would make the group hold exactly `wanted`. */
+  function delta(group, wanted, wantedIds) {
     var add = [], remove = [];
-    Object.keys(state.markers).forEach(function (id) {
-      var want = inWindow(state.events[id]);
-      if (want && !state.shown[id]) { add.push(state.markers[id]); state.shown[id] = true; }
-      else if (!want && state.shown[id]) { remove.push(state.markers[id]); delete state.shown[id]; }
-      var circle = state.circles[id];
-      if (circle) {
-        if (want && !state.extents.hasLayer(circle)) state.extents.addLayer(circle);
-        else if (!want && state.extents.hasLayer(circle)) state.extents.removeLayer(circle);
-      }
-    });
-    var kept = Object.keys(state.shown).length - add.length;
-    if (remove.length > 2 * kept + 100) {
-      // Removing most markers one by one costs more than re-clustering the few that stay.
-      state.cluster.clearLayers();
-      state.cluster.addLayers(Object.keys(state.shown).map(function (id) { return state.markers[id]; }));
-      return;
+    wantedIds.forEach(function (id) { if (!group.content[id]) add.push(id); });
+    Object.keys(group.content).forEach(function (id) { if (!wanted[id]) remove.push(id); });
+    return { add: add, remove: remove, cost: add.length + remove.length };
+  }
+
+  function applyDelta(group, change) {
+    if (change.remove.length) {
+      group.cluster.removeLayers(change.remove.map(function (id) { return markerIn(group, id); }));
+      change.remove.forEach(function (id) { delete group.content[id]; });
     }
-    if (remove.length) state.cluster.removeLayers(remove);
-    if (add.length) state.cluster.addLayers(add);
+    if (change.add.length) {
+      group.cluster.addLayers(change.add.map(function (id) { return markerIn(group, id); }));
+      change.add.forEach(function (id) { group.content[id] = true; });
+    }
+    group.size += change.add.length - change.remove.length;
+  }
+
+  function rebuild(group, wantedIds) {
+    group.cluster.clearLayers();
+    group.content = {};
+    group.size = 0;
+    applyDelta(group, { add: wantedIds, remove: [] });
+  }
+
+  function showGroup(group) {
+    if (state.flat) { state.map.removeLayer(state.flat); state.flat = null; }  // back from a still image
+    if (state.cluster === group.cluster) return;
+    if (state.cluster) state.map.removeLayer(state.cluster);
+    state.cluster = group.cluster;
+    state.map.addLayer(group.cluster);
+  }
+
+  function selectedMarkersToFront() {
+    Object.keys(state.selected).forEach(function (id) {
+      var marker = shownMarker(id);
+      if (marker && marker._map) marker.bringToFront();
+    });
+  }
+
+  /** Show exactly the markers in the time window, with the fewest cluster updates. */
+  function applyWindow() {
+    var wanted = {}, wantedIds = [];
+    Object.keys(state.markers).forEach(function (id) {
+      if (inWindow(state.events[id])) { wanted[id] = true; wantedIds.push(id); }
+    });
+    state.shown = wanted;
+    var full = delta(state.full, wanted, wantedIds), part = delta(state.part, wanted, wantedIds);
+    if (full.cost <= Math.min(part.cost, wantedIds.length)) {
+      applyDelta(state.full, full);
+      showGroup(state.full);
+    } else {
+      if (part.cost <= wantedIds.length) applyDelta(state.part, part);
+      else rebuild(state.part, wantedIds);
+      showGroup(state.part);
+    }
+    var circleWanted = new Map();  // a shared circle stays while any of its events is shown
+    Object.keys(state.circles).forEach(function (id) {
+      var circle = state.circles[id];
+      circleWanted.set(circle, circleWanted.get(circle) || !!wanted[id]);
+    });
+    circleWanted.forEach(function (want, circle) {
+      if (want && !state.extents.hasLayer(circle)) state.extents.addLayer(circle);
+      else if (!want && state.extents.hasLayer(circle)) state.extents.removeLayer(circle);
+    });
+    selectedMarkersToFront();
+  }
+
+  /** The marker drawn for an event now (from the group on the map), or null. */
+  function shownMarker(id) {
+    if (!state.shown[id]) return null;
+    return state.cluster === state.full.cluster ? state.markers[id] : (state.part.markers[id] || null);
+  }
+
+  /** Every marker object of an event (one per group that has made one). */
+  function markersOf(id) {
+    return [state.markers[id], state.part.markers[id]].filter(function (m) { return m; });
   }
 
   // --------------------------------------------------------------- conflicts
@@ -257,11 +359,13 @@
 
   function restyle(ids) {
     ids.forEach(function (id) {
-      var marker = state.markers[id];
-      if (!marker) return;
-      marker.setStyle(markerStyle(state.events[id]));
-      marker.setRadius(markerStyle(state.events[id]).radius);
-      if (state.selected[id] && marker._map) marker.bringToFront();
+      if (!state.events[id]) return;
+      var style = markerStyle(state.events[id]);
+      markersOf(id).forEach(function (marker) {
+        marker.setStyle(style);
+        marker.setRadius(style.radius);
+        if (state.selected[id] && marker._map) marker.bringToFront();
+      });
     });
   }
 
@@ -280,7 +384,10 @@
   // --------------------------------------------------------------- data load
 
   function clearLayers() {
-    state.cluster.clearLayers();
+    [state.full, state.part].forEach(function (group) {
+      group.cluster.clearLayers();
+      group.markers = {}; group.content = {}; group.size = 0;
+    });
     state.extents.clearLayers();
     state.markers = {}; state.circles = {}; state.events = {}; state.shown = {};
   }
@@ -289,11 +396,15 @@
     state.data = data;
     document.documentElement.style.setProperty("--cc-conflict", data.style.conflict);
     clearLayers();
+    var extents = {};  // one circle per place and radius
     data.events.forEach(function (ev) {
       state.events[ev.id] = ev;
       if (ev.lat === null || ev.lon === null) return;
       state.markers[ev.id] = makeMarker(ev);
-      if (ev.radius_km) state.circles[ev.id] = makeExtent(ev);
+      if (ev.radius_km) {
+        var key = extentKey(ev);
+        state.circles[ev.id] = extents[key] || (extents[key] = makeExtent(ev));
+      }
     });
     Object.keys(state.selected).forEach(function (id) { if (!state.events[id]) delete state.selected[id]; });
     applyWindow();
@@ -332,10 +443,9 @@
       if (map.getMinZoom() === 0) map.setMinZoom(2);
       state.extents = L.layerGroup().addTo(map);
       state.lines = L.layerGroup().addTo(map);
-      state.cluster = L.markerClusterGroup({
-        maxClusterRadius: 40, chunkedLoading: false,
-        spiderfyOnMaxZoom: true, showCoverageOnHover: false,
-      }).addTo(map);
+      state.full = makeGroup();
+      state.part = makeGroup();
+      showGroup(state.full);
       state.panel = new Panel({ position: "topright", className: "cc-panel" }).addTo(map);
       state.legend = new Panel({ position: "bottomleft", className: "cc-legend" }).addTo(map);
       state.banner = el("div", "cc-banner");
@@ -378,7 +488,10 @@
       applyWindow();
       return api.markerCount();
     },
-    markerCount: function () { return JSON.stringify(state.cluster.getLayers().length); },
+    markerCount: function () {
+      if (!state.cluster) return JSON.stringify(state.flat ? state.flat.getLayers().length : 0);
+      return JSON.stringify(state.cluster === state.full.cluster ? state.full.size : state.part.size);
+    },
     shownIds: function () { return JSON.stringify(Object.keys(state.shown)); },
     selectedIds: function () { return JSON.stringify(Object.keys(state.selected)); },
     conflictLines: function () {
@@ -402,20 +515,51 @@
     },
     /** Pixel position of an event's marker in the map container, or null when clustered/hidden. */
     markerPoint: function (id) {
-      var marker = state.markers[id];
+      var marker = shownMarker(id);
       // markercluster puts a marker on the map itself only when it is unclustered and in view
       // (its getVisibleParent() expects icon markers, not circle markers).
-      if (!marker || !state.shown[id] || !state.map.hasLayer(marker)) return JSON.stringify(null);
+      if (!marker || !state.map.hasLayer(marker)) return JSON.stringify(null);
       var p = state.map.latLngToContainerPoint(marker.getLatLng());
       var size = state.map.getSize();
       if (p.x < 0 || p.y < 0 || p.x > size.x || p.y > size.y) return JSON.stringify(null);
       var r = state.map.getContainer().getBoundingClientRect();
       return JSON.stringify({ x: p.x + r.left, y: p.y + r.top });
     },
-    markerFor: function (id) { return state.markers[id] || null; },
+    /** The marker drawn for the event now (hidden events: the full group's marker), or null. */
+    markerFor: function (id) { return shownMarker(id) || state.markers[id] || null; },
     /** What the page can reach of Python: the bridge's member names (tests check it stays small). */
     bridgeMembers: function () { return JSON.stringify(state.bridge ? Object.keys(state.bridge).sort() : null); },
     fitAll: function () { fitAll(); return JSON.stringify(true); },
+    /**
+     * For still images: every shown marker in its source colour, no clusters
+     * (a cluster bubble hides which sources are where), and markers sharing a
+     * spot spread on a small ring at the current zoom so none hides another.
+     * Interactive use keeps clustering; call after fitAll().
+     */
+    showUnclustered: function () {
+      if (state.flat) state.map.removeLayer(state.flat);
+      if (state.cluster) state.map.removeLayer(state.cluster);
+      state.cluster = null;
+      state.flat = L.featureGroup().addTo(state.map);
+      var spots = {};
+      Object.keys(state.shown).forEach(function (id) {
+        var ev = state.events[id], key = ev.lat.toFixed(4) + "," + ev.lon.toFixed(4);
+        (spots[key] = spots[key] || []).push(ev);
+      });
+      Object.keys(spots).forEach(function (key) {
+        var evs = spots[key], ring = evs.length > 1 ? 9 + 2 * evs.length : 0;
+        evs.forEach(function (ev, i) {
+          var marker = makeMarker(ev), angle = 2 * Math.PI * i / evs.length - Math.PI / 2;
+          if (ring) {
+            var p = state.map.latLngToLayerPoint([ev.lat, ev.lon]).add(
+              L.point(ring * Math.cos(angle), ring * Math.sin(angle)));
+            marker.setLatLng(state.map.layerPointToLatLng(p));
+          }
+          state.flat.addLayer(marker);
+        });
+      });
+      return JSON.stringify(state.flat.getLayers().length);
+    },
     get map() { return state.map; },
   };
 

@@ -19,7 +19,7 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "attack": ("attack", "bombing", "explosion", "blast", "shooting", "stabbing", "stab",
                "shoot", "bomb", "raid", "ambush", "strike", "airstrike", "massacre",
                "hijacking", "hostage", "siege", "offensive", "push", "assassination",
-               "assassinate", "gunman"),
+               "assassinate"),
     "flee": ("flee", "escape", "run", "flight", "evacuate", "evacuation", "retreat"),
     "declare": ("declare", "declaration", "proclaim", "proclamation", "announce",
                 "announcement", "appearance"),
@@ -100,6 +100,7 @@ SUPPORT_VERBS: frozenset[str] = frozenset({
     "mount", "plan", "attempt", "undergo", "suffer", "witness", "face", "escape", "flee",
     "lead", "organise", "organize", "order", "repel", "repulse", "resist", "avert", "fight",
     "win", "lose", "hold", "make", "declare", "announce", "mastermind",
+    "enter",  # "entered rehab"
 })
 
 #: Verbs that only say a happening occurred ("the clash took place in ..."):

@@ -155,6 +155,7 @@ class ConflictLink:
     label_rect: Rect | None
     event_ids: list[str]
     selected: bool = False
+    span: tuple[float, float] = (0.0, 0.0)  # x of the earliest and the latest side's date
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,7 @@ class TimelineIndex:
         self.conflicts = [c for c in story.conflicts if c.kind == "time" and not c.dismissed]
         self.conflict_extent = {c.id: self.bounds_of(e for s in c.sides for e in s.event_ids)
                                 for c in self.conflicts}
+        self.conflict_event_ids = frozenset(e for c in self.conflicts for s in c.sides for e in s.event_ids)
 
     # -- building
 
@@ -410,7 +412,13 @@ def datetime_to_day(moment: dt.datetime | dt.date) -> float:
 
 
 def format_gap(days: float, approximate: bool) -> str:
-    """"3 days apart", "~4 months apart": the size of a disagreement in words."""
+    """"3 days apart", "~4 months apart": the size of a disagreement in words.
+
+    Units and thresholds are those of the inspector's explanation text
+    (``viewer.conflicts.detect``: days below 14, weeks below 60 days, months below
+    730), so the timeline and the inspector give the same figure; ``days`` must be
+    measured the same way too, see :func:`conflict_gap_days`.
+    """
     def words(n: int, unit: str) -> str:
         return f"{n} {unit}{'' if n == 1 else 's'} apart"
 
@@ -419,9 +427,9 @@ def format_gap(days: float, approximate: bool) -> str:
         return ("~" if approximate else "") + words(max(1, round(days * 24)), "hour")
     if days < 14:
         return ("~" if approximate else "") + words(round(days), "day")
-    if days < 56:
+    if days < 60:
         return "~" + words(round(days / 7), "week")
-    if days < 640:
+    if days < 730:
         return "~" + words(round(days / 30.44), "month")
     return "~" + words(round(days / 365.25), "year")
 
@@ -663,17 +671,37 @@ def layout_timeline(index: TimelineIndex, options: LayoutOptions) -> TimelineLay
     return layout
 
 
+def default_title(story: Story) -> str:
+    """What the story is about: the most widely reported event that sources disagree on.
+
+    The cluster with a (not dismissed) conflict reported by the most sources,
+    else the most reported cluster; ties go to more events, then story order.
+    """
+    disputed = {c.cluster_id for c in story.conflicts if not c.dismissed}
+    best = max(story.clusters, default=None,
+               key=lambda c: (c.id in disputed, len(set(c.article_ids)), len(c.event_ids)))
+    if best is None or not best.label.strip():
+        return "Timeline"
+    label = best.label.strip()
+    return label[0].upper() + label[1:]
+
+
 def _default_title(index: TimelineIndex) -> str:
-    coup = max(index.story.clusters, key=lambda c: len(set(c.article_ids)), default=None)
-    return f"Timeline: {coup.label}" if coup else "Timeline"
+    return default_title(index.story)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _subtitle(index: TimelineIndex) -> str:
+    """Sources, events and conflicts (by kind): the scale of the story at a glance."""
     story = index.story
-    conflicts = len(index.conflicts) + sum(1 for c in story.conflicts
-                                           if c.kind != "time" and not c.dismissed)
-    parts = [f"{len(story.articles)} sources", f"{len(story.events)} events",
-             f"{conflicts} conflict{'s' if conflicts != 1 else ''}"]
+    live = [c for c in story.conflicts if not c.dismissed]
+    kinds = [f"{sum(1 for c in live if c.kind == k)} {k}" for k in ("time", "place")
+             if any(c.kind == k for c in live)]
+    conflicts = _plural(len(live), "conflict") + (f" ({', '.join(kinds)})" if kinds else "")
+    parts = [_plural(len(story.articles), "source"), _plural(len(story.events), "event"), conflicts]
     if index.undated:
         parts.append(f"{index.undated} event{'s' if index.undated != 1 else ''} without a date")
     return " · ".join(parts)
@@ -840,7 +868,7 @@ class _Frame:
         self.lanes = lanes
         self.measure = options.measure
         self.selected = options.selected
-        self.conflict_ids = {e for c in index.conflicts for s in c.sides for e in s.event_ids}
+        self.conflict_ids = index.conflict_event_ids
         bucket_px = options.measure("88.8k", SMALL_PX, True) + 2 * GAP
         self.buckets = _Buckets(self.left, self.right, bucket_px, (t0 * self.ppd / bucket_px) % 1.0)
         self.marks: list[Mark] = []
@@ -965,19 +993,21 @@ class _Frame:
         badge_h = max(row_h, ROW_H_COMPACT) - 2
         w = self.buckets.px - 2
         max_x = self.right - w
-        span, selected = self.buckets.span, self.selected
+        selected = self.selected
         badge_at, badges = self.badge_at, self.badges
-        for bucket, count in sorted(plan.badges.items()):  # hundreds per frame: kept inline
+        b = self.buckets  # _Buckets.span inlined: hundreds of badges per frame
+        origin, first = self.left + 1 - b.offset * b.px, b.first
+        for bucket, count in sorted(plan.badges.items()):
             overflow = plan.overflow.get(bucket)
             badge_at[(lane_index, bucket)] = len(badges)
+            x = self.left + 1 if bucket <= first else origin + bucket * b.px
+            rect = Rect(x if x < max_x else max_x, badge_y, w, badge_h)
             if overflow:
                 hit = bool(selected) and any(e in selected for e in overflow)
-                badges.append(Badge(lane_index, Rect(min(span(bucket)[0] + 1, max_x), badge_y, w, badge_h),
-                                    count, compact_count(count), count > len(overflow), bucket,
-                                    list(overflow), hit))
+                badges.append(Badge(lane_index, rect, count, compact_count(count), count > len(overflow),
+                                    bucket, list(overflow), hit))
             else:
-                badges.append(Badge(lane_index, Rect(min(span(bucket)[0] + 1, max_x), badge_y, w, badge_h),
-                                    count, compact_count(count), True, bucket, [], False))
+                badges.append(Badge(lane_index, rect, count, compact_count(count), True, bucket, [], False))
 
 
 def compact_count(count: int) -> str:
@@ -1148,28 +1178,50 @@ def _anchor_x(index: TimelineIndex, layout: TimelineLayout, event_id: str) -> fl
     return layout.x_of(lo)
 
 
+def side_centre(index: TimelineIndex, event_ids: Iterable[str]) -> float | None:
+    """The date a side states: the middle of its most precise (narrowest) placement."""
+    spans = [index.spans[e] for e in event_ids if e in index.spans]
+    if not spans:
+        return None
+    lo, hi, _kind = min(spans, key=lambda s: s[1] - s[0])
+    return (lo + hi) / 2
+
+
+def conflict_gap_days(index: TimelineIndex, conflict) -> float | None:
+    """How far apart the sides' dates are, as the gap label and the inspector say it.
+
+    One definition for the whole app: the distance between the middles of the
+    sides' most precise dates ("September 2018" vs "10 January 2019": 117 days,
+    "about 4 months"), as in the core's explanation text.  ``Conflict.gap_days``
+    is a different quantity, the empty time between the intervals' edges (101
+    days here), meant for thresholds: labelling with it would say "~3 months".
+    """
+    centres = [c for c in (side_centre(index, s.event_ids) for s in conflict.sides) if c is not None]
+    return max(centres) - min(centres) if len(centres) >= 2 else None
+
+
 def _link(index: TimelineIndex, frame: _Frame, layout: TimelineLayout, conflict) -> ConflictLink | None:
     rects: list[tuple[Rect, int]] = []
     centres: list[float] = []
     side_precisions: list[str | None] = []
     event_ids: list[str] = []
     for side_no, side in enumerate(conflict.sides):
-        side_centres = []
+        placed = False
         for event_id in side.event_ids:
             where = _placement(index, frame, layout, event_id)
             if where is None:
                 continue
+            placed = True
             rects.append((where, side_no))
             event_ids.append(event_id)
-            side_centres.append(index.centre_of(event_id) or 0.0)
             event = index.events.get(event_id)
             side_precisions.append(event.when.precision if event and event.when else None)
-        if side_centres:
-            centres.append(sum(side_centres) / len(side_centres))
+        centre = side_centre(index, side.event_ids) if placed else None
+        if centre is not None:
+            centres.append(centre)
     if len(centres) < 2 or not rects:
         return None
-    # The gap people quote compares the stated dates (centre to centre), not interval edges.
-    gap = max(centres) - min(centres)
+    gap = max(centres) - min(centres)  # = conflict_gap_days(): see there why not Conflict.gap_days
     approximate = any(p not in POINT_PRECISIONS for p in side_precisions)
     xs = [layout.x_of(c) for c in centres]
     hub = ((min(xs) + max(xs)) / 2, sum(r.y + r.h / 2 for r, _ in rects) / len(rects))
@@ -1181,22 +1233,34 @@ def _link(index: TimelineIndex, frame: _Frame, layout: TimelineLayout, conflict)
     hub = (min(max(hub[0], lo_x), hi_x), hub[1])
     if max(e[0] for e in ends) < layout.plot.x or min(e[0] for e in ends) > layout.plot.right:
         return None
-    return ConflictLink(conflict.id, ends, hub, format_gap(gap, approximate), None, event_ids)
+    span = (min(max(min(xs), lo_x), hi_x), min(max(max(xs), lo_x), hi_x))
+    return ConflictLink(conflict.id, ends, hub, format_gap(gap, approximate), None, event_ids, span=span)
 
 
 def _free_label_spot(link: ConflictLink, layout: TimelineLayout, taken: _Occupancy,
                      measure: TextMeasure) -> Rect | None:
-    """The free spot nearest the hub for the gap label, covering no mark or other label."""
+    """The free spot for the gap label closest to the gap it describes.
+
+    Horizontally the label belongs between the two dates (leaving that interval
+    costs three times more than moving up or down); vertically near the middle
+    of the placements.  It never covers a mark, a label or another gap label.
+    """
     w = measure(link.label, SMALL_PX, True) + 2 * GAP
     h = SMALL_PX * LINE + 2
     hx, hy = link.hub
+    span_lo, span_hi = link.span if link.span != (0.0, 0.0) else (hx, hx)
     plot = layout.plot
     ys = {hy} | {lane.rect.y for lane in layout.lanes} | {lane.rect.bottom for lane in layout.lanes}
     ys |= {lane.rect.y + lane.rect.h / 2 for lane in layout.lanes}
-    xs = {hx + k * w / 4 for k in range(-12, 13)}
-    candidates = sorted(((x, y) for x in xs for y in ys),
-                        key=lambda p: abs(p[0] - hx) + 2 * abs(p[1] - hy))
-    for cx, cy in candidates[:400]:
+    step = ROW_H_COMPACT / 2
+    ys |= {plot.y + h / 2 + k * step for k in range(int(max(plot.h - h, 0) // step) + 1)}
+    xs = {hx + k * w / 4 for k in range(-12, 13)} | {span_lo, span_hi}
+
+    def cost(p: tuple[float, float]) -> float:
+        outside = max(0.0, span_lo - p[0], p[0] - span_hi)
+        return 3 * outside + 0.25 * abs(p[0] - hx) + abs(p[1] - hy)
+
+    for cx, cy in sorted(((x, y) for x in xs for y in ys), key=cost):
         rect = Rect(cx - w / 2, cy - h / 2, w, h)
         inside = plot.x <= rect.x and rect.right <= plot.right and plot.y <= rect.y \
             and rect.bottom <= plot.bottom
@@ -1247,6 +1311,6 @@ def _shift_entry(entry: LegendEntry, dy: float) -> LegendEntry:
 __all__ = [
     "LayoutOptions", "TimelineIndex", "TimelineLayout", "layout_timeline", "layout_story",
     "Rect", "Lane", "Mark", "Badge", "ConflictLink", "Tick", "LegendEntry", "Hit",
-    "approx_measure", "format_gap", "choose_tick_unit", "clamp_range", "compact_count",
+    "approx_measure", "format_gap", "conflict_gap_days", "default_title", "choose_tick_unit", "clamp_range", "compact_count",
     "day_to_datetime", "datetime_to_day", "elide", "PRECISIONS",
 ]

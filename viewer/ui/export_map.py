@@ -67,6 +67,7 @@ def export_map(story: Story, out_path: str | Path, width: int = 1600, height: in
         if not view.wait_until_ready(READY_TIMEOUT_MS):
             raise RuntimeError("the map page did not become ready: " + "; ".join(view.page.console_errors()))
         view.call("crosscheck.fitAll()")
+        view.call("crosscheck.showUnclustered()")  # a still image shows every source's marker
         _wait_for_frames(view)
         image = view.grab_image()
         if image.isNull() or not image.save(str(out), "PNG"):
