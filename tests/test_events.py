@@ -171,3 +171,12 @@ def test_relative_pronouns_and_roles_point_to_the_right_people(nlp):
     assert "Abu Bakr al-Baghdadi" in coup.who and "Islamic State" in coup.who
     executed = [e for e in events if e.trigger in ("execute", "kill")]
     assert executed and all("Abu Bakr al-Baghdadi" not in e.who for e in executed)
+
+
+def test_a_participle_clause_shares_the_date_and_place_of_its_happening(nlp):
+    text = "Gunmen attacked a concert hall in Paris on November 13, 2015, killing 90 people."
+    nov = mention_time(text, "November 13, 2015", "2015-11-13", dt.date(2015, 11, 13), dt.date(2015, 11, 13), "day")
+    events = run(nlp, text, [nov], [mention_place(text, "Paris")])
+    by_trigger = {e.trigger: e for e in events}
+    assert by_trigger["kill"].when == nov and by_trigger["kill"].where.name == "Paris"
+    assert by_trigger["attack"].when == nov

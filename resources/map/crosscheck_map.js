@@ -374,10 +374,13 @@
     var points = Object.keys(state.selected)
       .filter(function (id) { return state.markers[id]; })
       .map(function (id) { return state.markers[id].getLatLng(); });
-    if (points.length === 1) {
-      state.map.setView(points[0], Math.max(state.map.getZoom(), 8), { animate: false });
+    // Keep the region in view (zoom 7 shows a valley and its towns): a selection is
+    // read against its surroundings, not as a lone dot on a blank background.
+    var bounds = L.latLngBounds(points);
+    if (points.length && bounds.getNorthEast().distanceTo(bounds.getSouthWest()) < 1000) {
+      state.map.setView(points[0], Math.min(Math.max(state.map.getZoom(), 6), 8), { animate: false });
     } else if (points.length > 1) {
-      state.map.fitBounds(L.latLngBounds(points), { padding: [40, 40], maxZoom: 9, animate: false });
+      state.map.fitBounds(bounds, { padding: [60, 60], maxZoom: 7, animate: false });
     }
   }
 
