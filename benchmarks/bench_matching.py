@@ -6,7 +6,10 @@ anonymous happenings of the same kinds.  Target: 10k mentions in < 10 s on 2
 cores, growing close to linearly.  Prints candidate pairs per mention too: the
 synthetic stories always span 20 years, so more mentions means denser blocks.
 
-    python benchmarks/bench_matching.py [1000 10000 100000]
+    python benchmarks/bench_matching.py [1000 10000 100000] [--constant-density]
+
+With --constant-density the stories span 20 years per 10k mentions, so blocks
+keep their size and the figures show the algorithm's own growth.
 
 Quality (--quality): pairwise precision/recall/F1 and cluster purity with and
 without the rapidfuzz text term, on (a) a synthetic set of same-kind
@@ -44,7 +47,7 @@ def _day(d: dt.date) -> TimeSpan:
     return TimeSpan(d.isoformat(), 0, 1, value=d.isoformat(), earliest=d, latest=d, precision="day")
 
 
-def synthetic_events(n: int, seed: int = 7) -> list[Event]:
+def synthetic_events(n: int, seed: int = 7, years: float = 20) -> list[Event]:
     rng = random.Random(seed)
     towns = [(f"Town{i}", rng.uniform(-60, 60), rng.uniform(-150, 150)) for i in range(max(50, n // 20))]
     events: list[Event] = []
@@ -53,7 +56,7 @@ def synthetic_events(n: int, seed: int = 7) -> list[Event]:
         happening += 1
         kind = rng.choice(KINDS)
         actor = f"{rng.choice(FIRST)} Person{rng.randrange(n // 5 + 10)}" if rng.random() < 0.7 else None
-        day = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(365 * 20))
+        day = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(int(365 * years)))
         town = rng.choice(towns)
         for k in range(rng.randint(2, 6)):
             when = _day(day + dt.timedelta(days=rng.choice([0, 0, 0, 1, 90])))
@@ -66,9 +69,9 @@ def synthetic_events(n: int, seed: int = 7) -> list[Event]:
     return events[:n]
 
 
-def speed(sizes: list[int]) -> None:
+def speed(sizes: list[int], constant_density: bool = False) -> None:
     for n in sizes:
-        events = synthetic_events(n)
+        events = synthetic_events(n, years=20 * n / 10_000 if constant_density else 20)
         pairs = len(matching.candidate_pairs(matching._mentions(events)))
         started = time.perf_counter()
         clusters = cluster_events(events)
@@ -233,4 +236,5 @@ if __name__ == "__main__":
     if "--quality" in sys.argv[1:]:
         quality()
     else:
-        speed([int(a) for a in sys.argv[1:]] or [1000, 10000, 100000])
+        sizes = [int(a) for a in sys.argv[1:] if a.isdigit()] or [1000, 10000, 100000]
+        speed(sizes, constant_density="--constant-density" in sys.argv[1:])

@@ -10,6 +10,7 @@ make a location vague ("near Hajin", "eastern Syria").  This module only
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -97,6 +98,8 @@ def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mentio
     mentions = [_extend_split_tail(m, doc, is_known) for m in mentions]
     mentions = [_with_article_prefix(m, text) for m in mentions]
     mentions = _with_article_names(doc, mentions, actors)
+    mentions = _with_datelines(doc, mentions, is_known)
+    mentions = _with_same_name_elsewhere(doc, mentions, actors)
     mentions = [_qualified(m, text) for m in mentions]
     return _with_containers(mentions, text)
 
@@ -231,6 +234,73 @@ def _with_article_names(doc, mentions: list[Mention], actors: frozenset[str]) ->
         if _PLACE_CONTEXT_BEFORE.search(before) or _appositive_of_a_place(before, start, mentions):
             extra.append(Mention(found.group(), start, end, "GPE", span.sent.start_char))
     return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+# "XENIA —", "BELGRADE, Minn. --", "BEIRUT (AP) -": the place a news story was filed from.
+_DATELINE = re.compile(
+    r"(?:^|(?<=[.!?\n]\s)|(?<=\n))(?P<name>[A-Z][A-Z'.\-]+(?: [A-Z][A-Z'.\-]+){0,3})"
+    r"(?=(?:,\s+[A-Z][\w.]*(?: [A-Z][\w.]*)?)?\s*(?:—|–|--|-\s|\((?:AP|Reuters|AFP|UPI)\)))"
+)
+
+
+def _with_datelines(doc, mentions: list[Mention], is_known: Callable[[str], bool] | None) -> list[Mention]:
+    """Datelines in capitals, which the model rarely tags: 'TORRINGTON — A fire destroyed...'."""
+    if is_known is None:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    extra = []
+    for found in _DATELINE.finditer(doc.text):
+        start, end = found.span("name")
+        name = found.group("name")
+        if len(name) < 3 or any(s < end and start < e for s, e in taken) or place_key(name) in NOT_PLACES:
+            continue
+        if is_known(name):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            extra.append(Mention(name, start, end, "GPE", span.sent.start_char if span is not None else 0))
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _with_same_name_elsewhere(doc, mentions: list[Mention], actors: frozenset[str]) -> list[Mention]:
+    """One sense per discourse: a name the text uses as a place elsewhere is a place here too.
+
+    The small model tags the same town GPE in one sentence and ORG or PERSON in
+    the next ("Gainesville police", "Alexandria is a finalist"); an ORG that
+    starts with such a name ("Huntsville City Schools") names the place too.
+    """
+    known = {place_key(m.text) for m in mentions if m.label in ("GPE", "LOC")} - actors - _people_names(doc)
+    if not known:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    extra = []
+    for ent in doc.ents:
+        if ent.label_ not in ("ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC"):
+            continue
+        span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
+        heads = [span] if ent.label_ == "PERSON" else [span[:n] for n in range(min(3, len(span)), 0, -1)]
+        for head in heads:
+            text = head.text.removesuffix("'s").removesuffix("’s")
+            if place_key(text) in known and not any(s < head.end_char and head.start_char < e for s, e in taken):
+                end = head.start_char + len(text)
+                extra.append(Mention(text, head.start_char, end, "GPE", _sentence_start(ent)))
+                taken.append((head.start_char, end))
+                break
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _people_names(doc) -> set[str]:
+    """Names the text uses for people: surnames of full names ("Joe Trapani" -> "trapani"), and
+    single names tagged PERSON at least as often as they are tagged a place."""
+    person, place = Counter(), Counter()
+    names = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            words = ent.text.removesuffix("'s").removesuffix("’s").split()
+            if len(words) > 1 and words[0].lower() not in ("the",):
+                names.add(place_key(words[-1]))
+            person[place_key(" ".join(words))] += 1
+        elif ent.label_ in ("GPE", "LOC"):
+            place[place_key(ent.text)] += 1
+    return names | {key for key, n in person.items() if n >= place.get(key, 0)}
 
 
 def _appositive_of_a_place(before: str, start: int, mentions: list[Mention]) -> bool:
