@@ -73,6 +73,22 @@ run_pyinstaller() {
     BUILD_SECONDS=$((SECONDS - start))
 }
 
+strip_spacy_extensions() {
+    # spaCy and its Cython companions ship their extension modules with symbol tables
+    # (~167 MB; ~47 MB stripped). Only these are stripped: PyInstaller's global strip=True
+    # would also rewrite patchelf-repaired libraries (numpy.libs, ...), which strip can
+    # corrupt ("ELF load command address/offset not page-aligned"). The smoke test's
+    # extract runs spaCy from the stripped files.
+    if ! command -v strip >/dev/null; then echo "strip not found: extension modules left as they are"; return; fi
+    step "stripping spaCy's extension modules"
+    local before after
+    before=$(du -sm "$DIST" | cut -f1)
+    find "$DIST/_internal"/{spacy,thinc,blis,srsly,preshed,cymem,murmurhash} -name '*.so' \
+        -exec strip --strip-unneeded {} + 2>/dev/null || true
+    after=$(du -sm "$DIST" | cut -f1)
+    echo "bundle: ${before} MB -> ${after} MB"
+}
+
 add_desktop_files() {
     step "desktop entry and icon"
     QT_QPA_PLATFORM=offscreen "$PYTHON" packaging/render_icon.py "$(icon_svg)" "$STAGE/crosscheck.png" --size 256
@@ -208,6 +224,7 @@ if [[ $build == 1 ]]; then
     ensure_pyinstaller
     build_gazetteer
     run_pyinstaller
+    strip_spacy_extensions
     add_desktop_files
 fi
 [[ -x "$EXE" ]] || { echo "no bundle at $EXE" >&2; exit 1; }

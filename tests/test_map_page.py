@@ -16,10 +16,9 @@ from geopy.distance import geodesic
 from story_factory import HAJIN, make_large_story, sample_story
 from viewer.model import Article, Event, Place, Story, TimeSpan
 from viewer.show import palette
+from viewer.labels import distance_in_words, time_detail
 from viewer.show.map_page import (
     build_map_page,
-    describe_when,
-    distance_label,
     json_for_script,
     map_assets_dir,
     map_data,
@@ -142,7 +141,7 @@ def test_pinning_keshma_draws_the_conflict_line_with_its_geodesic_distance(story
     (line,) = data["conflict_lines"]
     km = geodesic(keshma, HAJIN).km
     assert line["km"] == pytest.approx(km, abs=0.01)
-    assert line["label"] == distance_label(km)
+    assert line["label"] == distance_in_words(km)
     assert (line["a"]["lat"], line["a"]["lon"]) == keshma
     assert data["unresolved_conflicts"] == []
     assert all(u["name"] != "al-Keshma" for u in data["unresolved"])
@@ -158,8 +157,8 @@ def test_dismissed_conflicts_are_not_drawn(story):
 
 def test_describe_when_says_interval_precision_and_the_words():
     month = TimeSpan("in September", 0, 12, "DATE", "2018-09", dt.date(2018, 9, 1), dt.date(2018, 9, 30), "month")
-    assert describe_when(month) == "2018-09-01 \u2013 2018-09-30 (month, \u201cin September\u201d)"
-    assert describe_when(None) == "unknown"
+    assert time_detail(month) == "2018-09-01 \u2013 2018-09-30 (month, \u201cin September\u201d)"
+    assert time_detail(None) == "unknown"
 
 
 # ------------------------------------------------------------ untrusted text

@@ -20,7 +20,7 @@ from story_factory import HAJIN, sample_story
 from test_map_page import HOSTILE_PLACE, HOSTILE_SENTENCE, hostile_story
 from viewer.model import Event, Place
 from viewer.show import palette
-from viewer.show.map_page import distance_label
+from viewer.labels import distance_in_words
 from viewer.show.selection import SelectionModel
 from viewer.ui.export_map import export_map
 from viewer.ui.map_view import NetworkGuard, QtMap
@@ -117,7 +117,7 @@ def test_pinning_keshma_by_clicking_the_map_draws_a_labelled_conflict_line(qtmap
     assert name == "al-Keshma" and lat == pytest.approx(34.43, abs=0.05) and lon == pytest.approx(40.96, abs=0.05)
     qtbot.waitUntil(lambda: len(qtmap.call("crosscheck.conflictLines()")) == 1, timeout=5000)
     (line,) = qtmap.call("crosscheck.conflictLines()")
-    assert line["label"] == distance_label(geodesic((lat, lon), HAJIN).km)
+    assert line["label"] == distance_in_words(geodesic((lat, lon), HAJIN).km)
     assert line["to"] == pytest.approx(list(HAJIN))
     assert qtmap.call("crosscheck.unresolvedConflicts()") == []
     assert qtmap.load_count == 1  # updated in place, not reloaded

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from geopy.distance import geodesic, great_circle
 
+from viewer.labels import gap_in_words, time_in_words
 from viewer.model import Conflict, ConflictSide, Correction, Event, EventCluster, Place, TimeSpan
 
 #: How far apart two resolved places may be and still be "the same place", by precision.
@@ -110,33 +111,9 @@ def _width(span: TimeSpan) -> float:
     return hi - lo
 
 
-def format_time(span: TimeSpan) -> str:
-    """A readable value at the span's precision: "10 January 2019", "September 2018"."""
-    if not span.is_anchored:
-        return span.text
-    first = span.earliest
-    if span.precision in ("day", "hour", "minute") or (span.earliest == span.latest):
-        return f"{first.day} {first:%B %Y}"  # type: ignore[union-attr]
-    if span.precision == "month" or (first.month == span.latest.month and first.year == span.latest.year):  # type: ignore[union-attr]
-        return f"{first:%B %Y}"
-    if span.precision == "year" or first.year == span.latest.year:  # type: ignore[union-attr]
-        return f"{first.year}"  # type: ignore[union-attr]
-    return span.text
-
-
 def _midpoint(span: TimeSpan) -> float:
     lo, hi = span.bounds_days()  # type: ignore[misc]
     return (lo + hi) / 2
-
-
-def _describe_gap_days(days: float) -> str:
-    if days < 14:
-        return f"{round(days)} days"
-    if days < 60:
-        return f"about {round(days / 7)} weeks"
-    if days < 730:
-        return f"about {round(days / 30.44)} months"
-    return f"about {round(days / 365.25)} years"
 
 
 # -------------------------------------------------------------------- claims
@@ -271,13 +248,13 @@ def _time_conflict(cluster: EventCluster, by_article: dict[str, list[Event]]) ->
     parts = []
     for n, (side, rep) in enumerate(zip(sides, reps)):
         preposition = "on" if rep.precision == "day" else "in"
-        text = f"{_sources(len(side))} {'place it ' if n == 0 else ''}{preposition} {format_time(rep)}"
+        text = f"{_sources(len(side))} {'place it ' if n == 0 else ''}{preposition} {time_in_words(rep)}"
         if n > 0:
-            text += f", {_describe_gap_days(_midpoint(rep) - _midpoint(reps[n - 1]))} later"
+            text += f", {gap_in_words(_midpoint(rep) - _midpoint(reps[n - 1]))} later"
         parts.append(text)
     return Conflict(
         id=conflict_id(cluster.id, "time"), cluster_id=cluster.id, kind="time",
-        sides=[_to_side(s, format_time(r)) for s, r in zip(sides, reps)],
+        sides=[_to_side(s, time_in_words(r)) for s, r in zip(sides, reps)],
         gap_days=gap, explanation="; ".join(parts) + ".",
     )
 

@@ -80,7 +80,10 @@ _INSTITUTION_WORDS = frozenset("""
 sheriff sheriffs police city county town village township council commission commissioner commissioners
 mayor school schools district department office board fire hospital court courts university college
 community public state government chamber airport library jail detention water housing health
+university regional area medical memorial news times daily high middle elementary
 """.split())
+#: Words after a place name that make it the name of a disease or strain ("Marburg virus", "West Nile fever").
+_EPONYM_WORDS = frozenset({"virus", "viruses", "fever", "flu", "strain", "disease", "encephalitis", "variant"})
 _LOCATIVE = frozenset({"in", "at", "near", "from", "to", "outside", "of", "into", "across", "toward", "towards"})
 
 
@@ -100,8 +103,16 @@ def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mentio
     mentions = _with_article_names(doc, mentions, actors)
     mentions = _with_datelines(doc, mentions, is_known)
     mentions = _with_same_name_elsewhere(doc, mentions, actors)
-    mentions = [_qualified(m, text) for m in mentions]
+    mentions = [_qualified(m, text) for m in mentions if not _names_a_disease(m, text)]
     return _with_containers(mentions, text)
+
+
+def _names_a_disease(m: Mention, text: str) -> bool:
+    """'Marburg virus', 'Ebola-Reston', 'West Nile fever': the place lends its name to a pathogen."""
+    after = re.match(r"[\s-]*([A-Za-z]+)", text[m.end:m.end + 20])
+    if after and after.group(1).lower() in _EPONYM_WORDS:
+        return True
+    return bool(re.search(r"\b(?:Ebola|virus)[\s-]+$", text[max(0, m.start - 12):m.start]))
 
 
 def _mention(ent, actors: frozenset[str] = frozenset(),
@@ -278,6 +289,8 @@ def _with_same_name_elsewhere(doc, mentions: list[Mention], actors: frozenset[st
         span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
         heads = [span] if ent.label_ == "PERSON" else [span[:n] for n in range(min(3, len(span)), 0, -1)]
         for head in heads:
+            if head.end < span.end and span.doc[head.end].lower_.strip("'’s") not in _INSTITUTION_WORDS:
+                continue  # "Newmont Mining": a company named after a place is not the place
             text = head.text.removesuffix("'s").removesuffix("’s")
             if place_key(text) in known and not any(s < head.end_char and head.start_char < e for s, e in taken):
                 end = head.start_char + len(text)

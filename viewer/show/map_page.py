@@ -36,6 +36,7 @@ from branca.element import Element, MacroElement
 from geopy.distance import geodesic
 from jinja2 import Template
 
+from viewer.labels import distance_in_words, place_in_words, source_label, time_detail
 from viewer.model import Article, Conflict, Event, Place, Story, TimeSpan
 from viewer.paths import resources_dir
 from viewer.show import palette
@@ -71,45 +72,6 @@ def map_assets_dir() -> Path:
 # --------------------------------------------------------------------- labels
 
 
-def _moment(value: dt.date | dt.datetime) -> str:
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return value.isoformat()
-
-
-def describe_when(span: TimeSpan | None) -> str:
-    """A human label for a time: what the interval is and what the article said."""
-    if span is None:
-        return "unknown"
-    said = f"\u201c{span.text}\u201d" if span.text else ""
-    if not span.is_anchored:
-        return f"{span.value or 'not anchored'} {said}".strip()
-    earliest, latest = _moment(span.earliest), _moment(span.latest)  # type: ignore[arg-type]
-    interval = earliest if earliest == latest else f"{earliest} \u2013 {latest}"
-    details = ", ".join(x for x in (span.precision, said) if x)
-    return f"{interval} ({details})" if details else interval
-
-
-def describe_where(place: Place | None) -> str:
-    """A human label for a place, saying when it is unresolved or approximate."""
-    if place is None:
-        return "unknown"
-    label = f"{place.qualifier} {place.name}" if place.qualifier and place.qualifier not in place.name else place.name
-    if not place.is_resolved:
-        return f"{label} (unresolved)"
-    if place.radius_km:
-        return f"{label} (\u00b1{place.radius_km:g} km)"
-    return label
-
-
-def distance_label(km: float) -> str:
-    return f"{km:.1f} km" if km < 10 else f"{km:,.0f} km"
-
-
-def source_name(article: Article) -> str:
-    return article.outlet or article.title or Path(article.path).name or article.id
-
-
 # ----------------------------------------------------------------------- data
 
 
@@ -129,8 +91,8 @@ def _event_record(event: Event) -> dict[str, Any]:
         "id": event.id,
         "source": event.article_id,
         "what": event.what,
-        "when": describe_when(event.when),
-        "where": describe_where(where),
+        "when": time_detail(event.when),
+        "where": place_in_words(where),
         "place_name": where.name if where else None,
         "lat": where.lat if resolved else None,  # type: ignore[union-attr]
         "lon": where.lon if resolved else None,  # type: ignore[union-attr]
@@ -150,7 +112,7 @@ def _side_place(event_ids: list[str], events: dict[str, Event]) -> Place | None:
 
 
 def _sources_label(article_ids: list[str], articles: dict[str, Article]) -> str:
-    names = dict.fromkeys(source_name(articles[a]) if a in articles else a for a in article_ids)
+    names = dict.fromkeys(source_label(articles[a]) if a in articles else a for a in article_ids)
     return ", ".join(names)
 
 
@@ -166,7 +128,7 @@ def _place_conflicts(story: Story) -> tuple[list[dict[str, Any]], list[dict[str,
         if a is not None and b is not None and a.is_resolved and b.is_resolved:
             km = geodesic((a.lat, a.lon), (b.lat, b.lon)).km
             lines.append({
-                "id": conflict.id, "km": round(km, 3), "label": distance_label(km),
+                "id": conflict.id, "km": round(km, 3), "label": distance_in_words(km),
                 "explanation": conflict.explanation,
                 "a": {"name": a_side.value or a.name, "lat": a.lat, "lon": a.lon,
                       "sources": _sources_label(a_side.article_ids, articles)},
@@ -197,7 +159,7 @@ def _unresolved_places(story: Story) -> list[dict[str, Any]]:
 def map_data(story: Story) -> dict[str, Any]:
     """Everything the page draws, as one JSON-able dict (used at build time and by setData)."""
     colours = palette.colours_for([a.id for a in story.articles])
-    sources = {a.id: {"name": source_name(a), "colour": colours[a.id]} for a in story.articles}
+    sources = {a.id: {"name": source_label(a), "colour": colours[a.id]} for a in story.articles}
     for event in story.events:  # events of an article the story does not list still get a colour
         sources.setdefault(event.article_id, {"name": event.article_id, "colour": palette.NEUTRAL_COLOUR})
     lines, unresolved_conflicts = _place_conflicts(story)

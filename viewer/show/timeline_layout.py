@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Literal, NamedTuple
 
 import numpy as np  # a spaCy dependency; used for the per-frame window and bucket counts
 
+from viewer.labels import gap_in_words
 from viewer.model import PRECISIONS, Article, Event, Story
 from viewer.show import palette
 
@@ -412,26 +413,17 @@ def datetime_to_day(moment: dt.datetime | dt.date) -> float:
 
 
 def format_gap(days: float, approximate: bool) -> str:
-    """"3 days apart", "~4 months apart": the size of a disagreement in words.
+    """"3 days apart", "~4 months apart": :func:`viewer.labels.gap_in_words` in a label's shape.
 
-    Units and thresholds are those of the inspector's explanation text
-    (``viewer.conflicts.detect``: days below 14, weeks below 60 days, months below
-    730), so the timeline and the inspector give the same figure; ``days`` must be
-    measured the same way too, see :func:`conflict_gap_days`.
+    ``days`` must be measured as the inspector's explanation measures it, see
+    :func:`conflict_gap_days`, so both give the same figure.
     """
-    def words(n: int, unit: str) -> str:
-        return f"{n} {unit}{'' if n == 1 else 's'} apart"
-
-    days = abs(days)
-    if days < 1:
-        return ("~" if approximate else "") + words(max(1, round(days * 24)), "hour")
-    if days < 14:
-        return ("~" if approximate else "") + words(round(days), "day")
-    if days < 60:
-        return "~" + words(round(days / 7), "week")
-    if days < 730:
-        return "~" + words(round(days / 30.44), "month")
-    return "~" + words(round(days / 365.25), "year")
+    words = gap_in_words(days)
+    if words.startswith("about "):
+        words = "~" + words[len("about "):]
+    elif approximate:
+        words = "~" + words
+    return f"{words} apart"
 
 
 # ------------------------------------------------------------------------ ticks

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viewer.labels import place_in_words, source_label
 from viewer.model import Event, Story
 from viewer.show.palette import CONFLICT_COLOUR
 from viewer.show.selection import SelectionModel
@@ -73,10 +73,7 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
 
 
 def source_name(story: Story, article_id: str) -> str:
-    article = story.article(article_id)
-    if article is None:
-        return article_id
-    return article.outlet or article.title or Path(article.path).name
+    return source_label(story.article(article_id), article_id)
 
 
 def _when_text(event: Event) -> str:
@@ -89,13 +86,7 @@ def _when_text(event: Event) -> str:
 
 
 def _where_text(event: Event) -> str:
-    place = event.where
-    if place is None:
-        return ""
-    name = place.name
-    if place.qualifier and not name.lower().startswith(place.qualifier.lower()):
-        name = f"{place.qualifier} {name}"
-    return name if place.is_resolved else f"{name} (not on map)"
+    return place_in_words(event.where) if event.where is not None else ""
 
 
 def rows_for(story: Story) -> list[EventRow]:

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from viewer.labels import place_detail, time_detail
 from viewer.model import Conflict, ConflictSide, Event, Place, Story, TimeSpan
 from viewer.show.palette import CONFLICT_COLOUR
 from viewer.show.selection import SelectionModel
@@ -145,27 +146,11 @@ def conflict_summary(conflicts: list[Conflict], story: Story) -> str:
 
 
 def _date_text(event: Event) -> str:
-    span = event.when
-    if span is None:
-        return "no date"
-    if not span.is_anchored:
-        return f"“{span.text}” (not anchored)"
-    if span.earliest == span.latest:
-        return f"{span.earliest.isoformat()} ({span.precision or 'day'})"  # type: ignore[union-attr]
-    return f"{span.earliest.isoformat()} – {span.latest.isoformat()} ({span.precision or 'range'})"  # type: ignore[union-attr]
+    return time_detail(event.when) if event.when is not None else "no date"
 
 
 def _place_text(event: Event) -> str:
-    place = event.where
-    if place is None:
-        return "no place"
-    name = place.name
-    if place.qualifier and not name.lower().startswith(place.qualifier.lower()):
-        name = f"{place.qualifier} {name}"
-    if not place.is_resolved:
-        return f"{name} (not found in the gazetteer; pin it on the map)"
-    radius = f", ±{place.radius_km:g} km" if place.radius_km else ""
-    return f"{name} ({place.lat:.3f}, {place.lon:.3f}{radius})"
+    return place_detail(event.where)
 
 
 def event_html(event: Event, story: Story) -> str:

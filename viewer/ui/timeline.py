@@ -23,6 +23,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QNativeGestureEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QGestureEvent, QPinchGesture, QSizePolicy, QToolTip, QWidget
 
+from viewer.labels import place_in_words, source_label, time_detail
 from viewer.model import Story
 from viewer.show.selection import SelectionModel
 from viewer.show.timeline_layout import (
@@ -384,15 +385,15 @@ class QtTimeline(QWidget):
             if article is None or article.published is None:
                 return ""
             how = "estimated" if article.published_from == "estimated" else "stated"
-            return (f"<b>{esc(article.outlet or article.title)}</b><br>"
+            return (f"<b>{esc(source_label(article))}</b><br>"
                     f"published {esc(article.published.isoformat())} ({how})")
         event = self.index.events.get(hit.event_ids[0])
         if event is None:
             return ""
         article = self.story.article(event.article_id)
-        when = event.when.text + (f" ({event.when.value})" if event.when.value else "") if event.when else "no date"
-        where = event.where.name if event.where else "no place"
-        source = (article.outlet or article.title) if article else event.article_id
+        when = time_detail(event.when) if event.when else "no date"
+        where = place_in_words(event.where)
+        source = source_label(article, event.article_id)
         return (f"<b>{esc(event.what)}</b><br>When: {esc(when)}<br>Where: {esc(where)}<br>"
                 f"Source: {esc(source or '')}<br><i>“{esc(event.sentence)}”</i>")
 
