@@ -69,3 +69,17 @@ def test_importing_the_core_loads_no_qt_at_runtime():
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "", f"Qt loaded by the core: {result.stdout}"
+
+
+def test_import_linter_contract_is_kept():
+    """The same rule as pyproject.toml's import-linter contract, checked by import-linter itself."""
+    import shutil
+
+    import pytest
+
+    command = shutil.which("lint-imports")
+    if command is None:
+        pytest.skip("import-linter is not installed (pip install '.[test]')")
+    result = subprocess.run([command], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "1 kept, 0 broken" in result.stdout
