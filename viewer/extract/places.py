@@ -83,7 +83,7 @@ community public state government chamber airport library jail detention water h
 university regional area medical memorial news times daily high middle elementary
 """.split())
 #: Words after a place name that make it the name of a disease or strain ("Marburg virus", "West Nile fever").
-_EPONYM_WORDS = frozenset({"virus", "viruses", "fever", "flu", "strain", "disease", "encephalitis", "variant"})
+_EPONYM_WORDS = frozenset({"virus", "viruses", "fever", "encephalitis"})  # not "flu": "U.S. flu season"
 _LOCATIVE = frozenset({"in", "at", "near", "from", "to", "outside", "of", "into", "across", "toward", "towards"})
 
 
@@ -289,8 +289,6 @@ def _with_same_name_elsewhere(doc, mentions: list[Mention], actors: frozenset[st
         span = ent[1:] if ent[0].lower_ == "the" and len(ent) > 1 else ent
         heads = [span] if ent.label_ == "PERSON" else [span[:n] for n in range(min(3, len(span)), 0, -1)]
         for head in heads:
-            if head.end < span.end and span.doc[head.end].lower_.strip("'’s") not in _INSTITUTION_WORDS:
-                continue  # "Newmont Mining": a company named after a place is not the place
             text = head.text.removesuffix("'s").removesuffix("’s")
             if place_key(text) in known and not any(s < head.end_char and head.start_char < e for s, e in taken):
                 end = head.start_char + len(text)
