@@ -97,3 +97,20 @@ def test_online_geocoding_is_off_unless_turned_on(monkeypatch):
     assert make_place_finder({}).online is None
     monkeypatch.setenv(ONLINE_GEOCODING_ENV, "1")
     assert make_place_finder({}).online is not None  # constructed, and it has not connected anywhere
+
+
+def test_a_worker_that_cannot_load_its_tools_reports_each_file(tmp_path, monkeypatch):
+    """A broken pipeline name must give per-file messages, not a pool that restarts forever."""
+    from viewer.extract import language
+
+    monkeypatch.setenv("CROSSCHECK_SPACY_MODEL", "no_such_pipeline")
+    monkeypatch.setattr(language, "FALLBACK_PIPELINES", ())
+    monkeypatch.setattr(language, "DEFAULT_PIPELINE", "no_such_pipeline_either")
+    from viewer import pipeline
+
+    pipeline._worker_extractor, pipeline._worker_failure = None, None
+    pipeline._init_worker({}, "no_such_pipeline")
+    assert pipeline._worker_extractor is None and "no_such_pipeline" in pipeline._worker_failure
+    result, events = pipeline._worker_task(next(SAMPLES.glob("003_*.txt")))
+    assert events == [] and "failed to load" in result.message
+    pipeline._worker_failure = None

@@ -181,3 +181,20 @@ def test_killing_the_writer_mid_batch_keeps_every_finished_article(tmp_path):
         assert count >= finished + 1  # every article reported as stored is there
         events = ws.events()
         assert len(events) == 20 * count  # and none is half-written
+
+
+def test_the_stored_analysis_is_current_until_something_changes(tmp_path):
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        article = make_article(1)
+        ws.add_article(article, [make_event(article)])
+        assert not ws.analysis_is_current()
+        ws.save_analysis({}, ws.events(analysed=False), [], [])
+        assert ws.analysis_is_current()
+        stored = ws.add_correction(Correction("set_published", article.id, {"date": "2019-02-08"}))
+        assert not ws.analysis_is_current()
+        ws.save_analysis({}, ws.events(analysed=False), [], [])
+        ws.remove_correction(stored.id)
+        assert not ws.analysis_is_current()
+        ws.save_analysis({}, ws.events(analysed=False), [], [])
+        ws.pin_place("keshma", "al-Keshma", 34.4, 40.9)
+        assert not ws.analysis_is_current()

@@ -100,13 +100,23 @@ PARALLEL_THRESHOLD = 6
 _worker_extractor: "Extractor | None" = None
 
 
-def _init_worker(user_places: dict[str, tuple[float, float]], pipeline_name: str | None) -> None:
-    """Load spaCy, the gazetteer and the pins once per worker process."""
-    global _worker_extractor
-    from viewer.extract.language import load_pipeline
+_worker_failure: str | None = None
 
-    _worker_extractor = Extractor(nlp=load_pipeline(pipeline_name),
-                                  place_finder=make_place_finder(user_places))
+
+def _init_worker(user_places: dict[str, tuple[float, float]], pipeline_name: str | None) -> None:
+    """Load spaCy, the gazetteer and the pins once per worker process.
+
+    A failure is remembered, not raised: multiprocessing.Pool would otherwise
+    restart the worker forever; each file then reports the reason instead.
+    """
+    global _worker_extractor, _worker_failure
+    try:
+        from viewer.extract.language import load_pipeline
+
+        _worker_extractor = Extractor(nlp=load_pipeline(pipeline_name),
+                                      place_finder=make_place_finder(user_places))
+    except Exception as exc:  # noqa: BLE001 - reported per file below
+        _worker_failure = f"{type(exc).__name__}: {exc}"
 
 
 def _read_and_extract(path: Path, extractor: "Extractor") -> tuple[Article | ReadError, list[Event]]:
@@ -123,7 +133,9 @@ def _read_and_extract(path: Path, extractor: "Extractor") -> tuple[Article | Rea
 
 
 def _worker_task(path: Path) -> tuple[Article | ReadError, list[Event]]:
-    assert _worker_extractor is not None
+    if _worker_extractor is None:
+        return ReadError(str(path), f"could not be analysed: the language tools failed to load "
+                                    f"({_worker_failure})"), []
     return _read_and_extract(path, _worker_extractor)
 
 
@@ -217,10 +229,12 @@ def _store(report: IngestReport, workspace: Workspace, result: Article | ReadErr
     return None
 
 
-def refresh_analysis(workspace: Workspace) -> Story:
-    """Re-run dates -> matching -> conflicts over the workspace, store and return the story."""
+def refresh_analysis(workspace: Workspace, force: bool = False) -> Story:
+    """Dates -> matching -> conflicts over the workspace, stored; skipped while the stored one is current."""
     from viewer.analyse import analyse
 
+    if workspace.analysis_is_current() and not force:
+        return workspace.load_story()
     analysis = analyse(workspace.articles(analysed=False), workspace.events(analysed=False),
                        workspace.corrections())
     workspace.save_analysis(analysis.published, analysis.events, analysis.clusters, analysis.conflicts)

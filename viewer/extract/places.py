@@ -80,7 +80,6 @@ _INSTITUTION_WORDS = frozenset("""
 sheriff sheriffs police city county town village township council commission commissioner commissioners
 mayor school schools district department office board fire hospital court courts university college
 community public state government chamber airport library jail detention water housing health
-university regional area medical memorial news times daily high middle elementary
 """.split())
 #: Words after a place name that make it the name of a disease or strain ("Marburg virus", "West Nile fever").
 _EPONYM_WORDS = frozenset({"virus", "viruses", "fever", "encephalitis"})  # not "flu": "U.S. flu season"

@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterator
 
+from viewer import __version__
 from viewer.model import (
     Article,
     Conflict,
@@ -230,6 +231,7 @@ class Workspace:
                 [self._event_row(e) for e in events],
             )
             conn.execute("DELETE FROM read_errors WHERE path = ?", (article.path,))
+            self._mark_stale(conn)
         return True
 
     @staticmethod
@@ -243,6 +245,7 @@ class Workspace:
     def remove_article(self, article_id: str) -> None:
         with self._transaction() as conn:
             conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._mark_stale(conn)
 
     def articles(self, analysed: bool = True) -> list[Article]:
         """Articles in the order they were added; with the analysed publication date if any."""
@@ -303,6 +306,7 @@ class Workspace:
                 " where_json) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [self._event_row(e) for e in events],
             )
+            self._mark_stale(conn)
 
     # ----------------------------------------------------------------- analysis
 
@@ -344,6 +348,16 @@ class Workspace:
                 "INSERT INTO conflicts (id, cluster_id, kind, data) VALUES (?,?,?,?)",
                 [(c.id, c.cluster_id, c.kind, json.dumps(asdict(c))) for c in conflicts],
             )
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('analysis', ?)", (__version__,))
+
+    @staticmethod
+    def _mark_stale(conn: sqlite3.Connection) -> None:
+        """What was read or corrected changed: the stored analysis no longer matches it."""
+        conn.execute("DELETE FROM meta WHERE key = 'analysis'")
+
+    def analysis_is_current(self) -> bool:
+        """True when the stored analysis was made by this version from what the workspace holds now."""
+        return self.get_meta("analysis") == __version__
 
     def clusters(self) -> list[EventCluster]:
         rows = self._conn.execute("SELECT id, label, event_ids, article_ids FROM clusters ORDER BY id")
@@ -372,11 +386,13 @@ class Workspace:
                 (correction.kind, correction.target, json.dumps(correction.payload), _now()),
             )
             row_id = cursor.lastrowid
+            self._mark_stale(conn)
         return Correction(correction.kind, correction.target, correction.payload, row_id)
 
     def remove_correction(self, correction_id: int) -> None:
         with self._transaction() as conn:
             conn.execute("DELETE FROM corrections WHERE id = ?", (correction_id,))
+            self._mark_stale(conn)
 
     # ------------------------------------------------------------- user places
 
@@ -391,10 +407,12 @@ class Workspace:
                 "INSERT OR REPLACE INTO user_places (key, name, lat, lon, created_at) VALUES (?,?,?,?,?)",
                 (key, name, lat, lon, _now()),
             )
+            self._mark_stale(conn)
 
     def unpin_place(self, key: str) -> None:
         with self._transaction() as conn:
             conn.execute("DELETE FROM user_places WHERE key = ?", (key,))
+            self._mark_stale(conn)
 
     # ------------------------------------------------------------ read errors
 
