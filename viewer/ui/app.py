@@ -37,6 +37,7 @@ def create_application(argv: Sequence[str] | None = None):
         QCoreApplication.setAttribute(Qt.AA_ShareOpenGLContexts)
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    app.setDesktopFileName("crosscheck")  # matches packaging/crosscheck.desktop (Wayland task bars)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANISATION)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -219,7 +220,7 @@ class MainWindow(QMainWindow):
         self._connect_controller()
         self._unsubscribe = self.selection.subscribe(lambda *_: self._update_actions())
         self.setAcceptDrops(True)
-        self.resize(1400, 900)
+        self._fit_to_screen(1400, 900)
         self._restore_window_state()
         self._create_timeline()
         self._after_workspace_opened()
@@ -242,6 +243,14 @@ class MainWindow(QMainWindow):
         except (WorkspaceError, OSError) as exc:
             QTimer.singleShot(0, lambda message=user_message(exc): self.report(message))
             return Workspace(new_workspace_path())
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Start at ``width`` x ``height``, or 90% of a smaller screen's free area."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = min(width, int(free.width() * 0.9)), min(height, int(free.height() * 0.9))
+        self.resize(width, height)
 
     @property
     def workspace_path(self) -> str:
