@@ -194,3 +194,29 @@ def test_display_names_are_readable_ascii_or_the_text_spelling(sample_places):
 def test_lone_spelling_variant_does_not_vouch_for_its_own_country(finder, nlp):
     [keshma] = finder.find_text("He went down in neighbouring al-Keshma.", nlp)
     assert not keshma.is_resolved  # not Qeshm in Iran: nothing in the text says Iran
+
+
+# -- recall rules measured on LGL/GeoVirus (benchmarks/bench_geo.py)
+
+
+def test_capitalised_datelines_are_places(finder, nlp):
+    places = finder.find_text("BELGRADE, Minn. -- A woman was found dead after a house fire.", nlp)
+    [town] = [p for p in places if p.text == "BELGRADE"]
+    assert town.country == "US" and haversine_km(town.lat, town.lon, 45.45, -95.0) < 20
+    assert town.name == "Belgrade"
+
+
+def test_a_name_used_as_a_place_is_a_place_throughout(finder, nlp):
+    text = "A fire broke out in Gainesville on Monday. Officials said the Gainesville City Commission met."
+    towns = [p for p in finder.find_text(text, nlp) if p.text == "Gainesville"]  # 2nd: inside an ORG
+    assert len(towns) == 2 and len({(p.lat, p.lon) for p in towns}) == 1
+
+
+def test_surnames_of_people_are_not_places(finder, nlp):
+    text = "Henry Farrin, a former police chief, was charged. Farrin was a former police officer in Concord."
+    assert not [p for p in finder.find_text(text, nlp) if p.text == "Farrin"]
+
+
+def test_eponymous_viruses_are_not_places(finder, nlp):
+    places = finder.find_text("Cases of Marburg virus were reported in Uganda.", nlp)
+    assert [p.text for p in places] == ["Uganda"]

