@@ -263,6 +263,26 @@ def test_window_shows_a_built_story_and_opens_the_article(qtbot, tmp_path):
     window.close()
 
 
+def test_the_map_follows_the_timeline_window_until_told_not_to(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
+    story = sample_story()
+    window._on_story_ready(story)
+    qtbot.waitUntil(lambda: window.map is not None and window.timeline is not None, timeout=20_000)
+    assert window.map.wait_until_ready(30_000)
+    on_map = {e.id for e in story.events if e.where is not None and e.where.is_resolved}
+    in_2014 = {e.id for e in story.events if e.id in on_map and e.when is not None and e.when.is_anchored
+               and e.when.earliest.year == 2014 and e.when.latest.year == 2014}
+    assert in_2014 and in_2014 != on_map
+    start, end = dt.date(2014, 1, 1).toordinal(), dt.date(2015, 1, 1).toordinal()
+    window.timeline.set_visible_range(start, end)
+    qtbot.waitUntil(lambda: set(window.map.call("crosscheck.shownIds()")) == in_2014, timeout=10_000)
+    window.act_map_follows.setChecked(False)
+    qtbot.waitUntil(lambda: set(window.map.call("crosscheck.shownIds()")) == on_map, timeout=10_000)
+    window.act_map_follows.setChecked(True)
+    qtbot.waitUntil(lambda: set(window.map.call("crosscheck.shownIds()")) == in_2014, timeout=10_000)
+    window.close()
+
+
 def test_find_shortcut_focuses_the_filter_and_paste_reads_a_path(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
     window.activateWindow()

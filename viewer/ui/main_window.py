@@ -424,10 +424,8 @@ class MainWindow(QMainWindow):
             return
         self.timeline_dock.setWidget(self.timeline)
         self._call_view(self.timeline, "set_lanes", self.lanes)
-        if hasattr(self.timeline, "visibleRangeChanged"):
-            self.timeline.visibleRangeChanged.connect(self._on_visible_range)
-        if hasattr(self.timeline, "eventActivated"):
-            self.timeline.eventActivated.connect(self._open_event_source)
+        self.timeline.visibleRangeChanged.connect(self._on_visible_range)
+        self.timeline.eventActivated.connect(self._open_event_source)
 
     def _create_map(self) -> None:
         try:
@@ -439,8 +437,7 @@ class MainWindow(QMainWindow):
             self.map_dock.setWidget(_Placeholder(f"The map is not available: {exc}"))
             return
         self.map_dock.setWidget(self.map)
-        if hasattr(self.map, "placePinned"):
-            self.map.placePinned.connect(self.pin_place)
+        self.map.placePinned.connect(self.pin_place)
 
     def _call_view(self, view: Any, method: str, *args: Any) -> None:
         """Call a view's method, turning its failures into a message instead of a crash."""
@@ -453,7 +450,15 @@ class MainWindow(QMainWindow):
             self.show_status(f"The {type(view).__name__} could not update: {exc}")
 
     def _on_visible_range(self, lo: float, hi: float) -> None:
-        self._call_view(self.map, "set_time_window", lo, hi)
+        if self.act_map_follows.isChecked():
+            self._call_view(self.map, "set_time_window", lo, hi)
+
+    def _on_map_follows_toggled(self, follow: bool) -> None:
+        """Following: the map shows the timeline's window; not following: every event."""
+        if follow and self.timeline is not None:
+            self._call_view(self.map, "set_time_window", *self.timeline.visible_range())
+        else:
+            self._call_view(self.map, "set_time_window", None, None)
 
     def _show_story(self, story: Story) -> None:
         """Hand one story to every view; drop selected ids that no longer exist."""
@@ -576,6 +581,11 @@ class MainWindow(QMainWindow):
         self.act_fit_all = self._action("Fit &all", self.fit_all, "Ctrl+0", "Show every event")
         self.act_fit_selection = self._action("Fit &selection", self.fit_selection, "Ctrl+.",
                                               "Zoom to the selected events")
+        self.act_map_follows = QAction("&Map follows the timeline", self)
+        self.act_map_follows.setCheckable(True)
+        self.act_map_follows.setChecked(True)
+        self.act_map_follows.setStatusTip("Show on the map only the events in the timeline's visible time window")
+        self.act_map_follows.toggled.connect(self._on_map_follows_toggled)
         self.lane_group = QActionGroup(self)
         self.act_lanes_source = self._lane_action("Lanes by &source", "source")
         self.act_lanes_cluster = self._lane_action("Lanes by &cluster", "cluster")
@@ -618,7 +628,7 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.addActions([self.act_lanes_source, self.act_lanes_cluster])
         view.addSeparator()
-        view.addActions([self.act_fit_all, self.act_fit_selection])
+        view.addActions([self.act_fit_all, self.act_fit_selection, self.act_map_follows])
         view.addSeparator()
         for dock in (self.timeline_dock, self.map_dock, self.events_dock, self.inspector_dock, self.sources_dock):
             view.addAction(dock.toggleViewAction())
