@@ -106,6 +106,18 @@ def main() -> int:
     widen = [time_window(view, half_lo - 30 * i, half_hi + 30 * i)[0] for i in range(1, args.repeat + 1)]
     print(f"time window, widening by 30 days a step: median {ms(statistics.median(widen))}"
           f"  max {ms(max(widen))}")
+    many = [time_selection(view, ids[i::10][: 1000]) for i in range(3)]
+    print(f"selection of 1,000 events: median {ms(statistics.median(many))}  max {ms(max(many))}  target < 100 ms")
+    view.selection.select([], origin="bench")
+    # A data reload (new articles ingested) while a narrow window is active, then back to all events.
+    time_window(view, 735_600.0, 735_660.0)
+    start = time.perf_counter()
+    view.set_story(story)
+    reloaded = view.call("crosscheck.markerCount()")
+    reload = time.perf_counter() - start
+    back_after_reload, _ = time_window(view, None, None)
+    print(f"data reload under a 60-day window: {ms(reload)}  ({reloaded} markers shown);"
+          f" then -> all: {ms(back_after_reload)}")
     print(f"page loads: {view.load_count}; console errors: {len(view.page.console_errors())}")
     view.close()
     del app

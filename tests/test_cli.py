@@ -85,6 +85,8 @@ def test_nothing_readable_exits_1(tmp_path):
     ("extract", "x.txt", "--published", "8 Feb 2019"),
     ("nlp", "times", "--reference", "yesterday"),
     ("export-timeline", "sample_data", "-o", "out.gif"),
+    ("export-timeline", "sample_data", "-o", "out.png", "--width", "-5"),
+    ("export-timeline", "sample_data", "-o", "out.png", "--range", "2019-02-01", "2018-01-01"),
     ("frobnicate-all-the-things", "--bogus-flag"),
 ])
 def test_usage_errors_exit_2_with_a_message(args):
@@ -153,3 +155,15 @@ def test_a_newer_workspace_gives_a_clear_message(tmp_path):
     result = run_viewer("extract", str(path))
     assert result.returncode == 1
     assert "newer version" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_reading_a_workspace_never_changes_it(tmp_path):
+    workspace = tmp_path / "story.crosscheck"
+    first = run_viewer("extract", str(SAMPLES / "000_eacc128b9b235077.txt"), "--workspace", str(workspace))
+    assert first.returncode == 0, first.stderr
+    before = workspace.read_bytes()
+    again = run_viewer("extract", str(workspace), "--published", "2019-02-08")
+    assert again.returncode == 0, again.stderr
+    (article,) = json.loads(again.stdout)["articles"]
+    assert article["published"] == "2019-02-08" and article["published_from"] == "user"
+    assert workspace.read_bytes() == before

@@ -16,11 +16,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 
-from story_factory import HAJIN, sample_story
+from story_factory import HAJIN, make_large_story, sample_story
 from test_map_page import HOSTILE_PLACE, HOSTILE_SENTENCE, hostile_story
 from viewer.model import Event, Place
 from viewer.show import palette
 from viewer.labels import distance_in_words
+from viewer.show.map_page import with_pinned_place
 from viewer.show.selection import SelectionModel
 from viewer.ui.export_map import export_map
 from viewer.ui.map_view import NetworkGuard, QtMap
@@ -194,6 +195,70 @@ def test_markers_of_a_narrow_window_click_and_highlight_like_the_others(qtmap, s
     assert qtmap.load_count == 1
 
 
+def _hajin_ids(story) -> list[str]:
+    return sorted(e.id for e in story.events if e.where is not None and e.where.is_resolved
+                  and (e.where.lat, e.where.lon) == pytest.approx(HAJIN, abs=0.05))
+
+
+def test_a_selected_event_inside_a_bubble_highlights_the_bubble(qtmap, story, qtbot):
+    qtmap.call("crosscheck.fitAll()")
+    inside = [i for i in _hajin_ids(story) if qtmap.call(f"crosscheck.clusterOf({i!r})") is not None]
+    assert inside, "the Hajin events should share a bubble at the fitted zoom"
+    bubble = qtmap.call(f"crosscheck.clusterOf({inside[0]!r})")
+    assert bubble["highlighted"] is False and bubble["selected"] == 0
+    qtmap.selection.select([inside[0]], origin="timeline")
+    qtbot.waitUntil(lambda: qtmap.call("crosscheck.selectedIds()") == [inside[0]], timeout=5000)
+    qtmap.run_js_sync("crosscheck.setSelection([%r], false); crosscheck.fitAll(); 1" % inside[0])
+    bubble = qtmap.call(f"crosscheck.clusterOf({inside[0]!r})")
+    assert bubble["highlighted"] is True and bubble["selected"] == 1
+    qtmap.selection.select([], origin="timeline")
+    qtbot.waitUntil(lambda: qtmap.call(f"crosscheck.clusterOf({inside[0]!r})")["highlighted"] is False, timeout=5000)
+
+
+def test_a_bubble_that_no_zoom_splits_lists_its_events_as_text_buttons(qtmap, story, qtbot):
+    hajin = _hajin_ids(story)
+    qtmap.run_js_sync(f"crosscheck.map.setView({list(HAJIN)}, crosscheck.map.getMaxZoom(), {{animate: false}}); 1")
+    bubble = qtmap.call(f"crosscheck.clusterOf({hajin[0]!r})")
+    assert bubble is not None and bubble["count"] >= 2
+    rect = qtmap.call("JSON.stringify(crosscheck.map.getContainer().getBoundingClientRect())")
+    QTest.mouseClick(qtmap.view.focusProxy(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(round(bubble["x"] + rect["left"]), round(bubble["y"] + rect["top"])))
+    qtbot.waitUntil(lambda: qtmap.call(
+        "JSON.stringify(document.querySelectorAll('.cc-cluster-list .cc-list-item').length)") == bubble["count"],
+        timeout=5000)
+    with qtbot.waitSignal(qtmap.eventClicked, timeout=5000) as clicked:
+        qtmap.run_js_sync("document.querySelector('.cc-cluster-list .cc-list-item').click(); 1")
+    assert clicked.args[0] in set(hajin) and qtmap.selection.selected == {clicked.args[0]}
+    qtmap.run_js_sync("crosscheck.map.closePopup(); 1")
+
+
+def test_bubble_members_from_parent_links_match_getleaves_at_every_zoom(qtmap, qtbot):
+    large = make_large_story(2000, 7, 1)
+    qtmap.set_story(large)
+    qtbot.waitUntil(lambda: qtmap.call("crosscheck.markerCount()") == 2000, timeout=10_000)
+    for zoom in (2, 4, 6, 8, 9):
+        qtmap.run_js_sync(f"crosscheck.map.setView([34, 41], {zoom}, {{animate: false}}); 1")
+        fast, slow = qtmap.call("crosscheck.bubbleMembers(false)"), qtmap.call("crosscheck.bubbleMembers(true)")
+        assert fast == slow and sum(map(len, slow)) > 0, zoom
+    lo, hi = large.events[0].when.bounds_days()
+    qtmap.run_js_sync(f"crosscheck.setTimeWindow({lo - 400}, {hi + 400}); crosscheck.map.setView([34, 41], 6); 1")
+    fast, slow = qtmap.call("crosscheck.bubbleMembers(false)"), qtmap.call("crosscheck.bubbleMembers(true)")
+    assert fast == slow and 0 < sum(map(len, slow)) < 2000
+
+
+def test_conflict_lines_are_drawn_above_the_bubbles_and_let_clicks_through(qtmap, story, qtbot):
+    qtmap.set_story(with_pinned_place(story, "al-Keshma", 34.43, 40.96))
+    qtbot.waitUntil(lambda: len(qtmap.call("crosscheck.conflictLines()")) == 1, timeout=5000)
+    panes = qtmap.call("""(function () {
+        var path = document.querySelector('.leaflet-ccLines-pane path');
+        var z = function (name) { return +getComputedStyle(crosscheck.map.getPane(name)).zIndex; };
+        return JSON.stringify({path: !!path, lines: z('ccLines'), bubbles: z('markerPane'), points: z('ccPoints'),
+                               events: getComputedStyle(crosscheck.map.getPane('ccLines')).pointerEvents});
+    })()""")
+    assert panes["path"] and panes["lines"] > panes["bubbles"] > panes["points"]
+    assert panes["events"] == "none"
+
+
 def test_set_story_updates_the_page_in_place(qtmap, story, qtbot):
     fewer = type(story)(articles=story.articles, events=story.events[:3], clusters=[], conflicts=[])
     qtmap.set_story(fewer)
@@ -216,7 +281,7 @@ def test_throttle_runs_first_call_at_once_and_last_call_once_after(qtbot):
 
 def _assert_hostile_text_is_inert(view: QtMap, qtbot) -> None:
     assert view.call("JSON.stringify(typeof window.__pwned)") == "undefined"
-    view.run_js_sync("crosscheck.markerFor('evil:0:0').openPopup(); 1")
+    view.run_js_sync("crosscheck.fitAll(); crosscheck.markerFor('evil:0:0').openPopup(); 1")
     qtbot.waitUntil(lambda: view.call(
         "JSON.stringify(!!document.querySelector('.leaflet-popup-content .cc-popup'))"), timeout=5000)
     popup = view.call("JSON.stringify(document.querySelector('.leaflet-popup-content').textContent)")

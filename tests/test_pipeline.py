@@ -87,9 +87,43 @@ def test_cancel_keeps_the_articles_that_finished(tmp_path, extractor):
         assert len(story.articles) == 2
 
 
-def test_small_batches_stay_in_process_and_large_ones_use_both_cores():
+def test_small_batches_stay_in_process_and_large_ones_use_both_cores(monkeypatch):
+    monkeypatch.delenv(ONLINE_GEOCODING_ENV, raising=False)
     assert default_workers(3) == 0
     assert default_workers(50) >= 1
+    assert default_workers(10, pipeline_loaded=True) == 0  # a loaded pipeline is worth reusing
+    monkeypatch.setenv(ONLINE_GEOCODING_ENV, "1")
+    assert default_workers(500) == 0  # one process keeps Nominatim's one request a second
+
+
+def test_a_correction_made_while_analysing_is_not_lost(tmp_path, extractor, monkeypatch):
+    """Another connection corrects a date while the analysis runs: the stale result is not kept."""
+    import viewer.analyse
+    from viewer.model import Correction
+
+    path = tmp_path / "w.crosscheck"
+    with Workspace(path) as ws:
+        ingest([SAMPLES], ws, extractor, workers=0)
+        event = next(e for e in ws.events(analysed=False) if e.when is not None)
+        real_analyse = viewer.analyse.analyse
+        calls = []
+
+        def analyse_while_the_user_corrects(*args):
+            result = real_analyse(*args)
+            if not calls:
+                with Workspace(path) as gui:
+                    gui.add_correction(Correction("set_when", event.id, {
+                        "text": "1 May 2001", "value": "2001-05-01", "earliest": "2001-05-01",
+                        "latest": "2001-05-01", "precision": "day"}))
+            calls.append(1)
+            return result
+
+        monkeypatch.setattr(viewer.analyse, "analyse", analyse_while_the_user_corrects)
+        story = refresh_analysis(ws)
+        assert len(calls) == 2  # the first result was stale and thrown away
+        corrected = next(e for e in story.events if e.id == event.id)
+        assert corrected.when.value == "2001-05-01" and corrected.corrected
+        assert ws.analysis_is_current()
 
 
 def test_online_geocoding_is_off_unless_turned_on(monkeypatch):

@@ -332,3 +332,62 @@ def test_business_periods(text: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_day_ranges_give_both_ends(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+# ------------------------------------- rules added from the TimeBank error analysis
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "close" is a verb here, not the modifier of "the close of"
+        ("The deal is scheduled to close Monday.", [("Monday", "2019-02-11")]),
+        ("Trading resumed at the close of January.", [("the close of January", "2019-01")]),
+        # a written weekday settles the year better than tense
+        ("The paper said in an editorial on Saturday, February 9:", [("Saturday, February 9", "2019-02-09")]),
+        ("It said in an editorial on Friday, February 9, 2018:", [("Friday, February 9, 2018", "2018-02-09")]),
+        # a participle after "be" is not a past-tense verb
+        ("The dividend will be paid March 14 to holders.", [("March 14", "2019-03-14")]),
+        # "has" is no past-tense cue: "has set" a date still to come
+        ("The company has set March 10 as the deadline.", [("March 10", "2019-03-10")]),
+        ("The stock is to resume trading in Paris Tuesday.", [("Tuesday", "2019-02-12")]),
+    ],
+)
+def test_tense_and_weekday_rules(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("They lived in camps for 2 1/2 years.", [("2 1/2 years", "P2Y6M")]),
+        ("They talked for three and a half hours.", [("three and a half hours", "PT3H30M")]),
+        ("It lasted a minute and a half.", [("a minute and a half", "PT1M30S")]),
+        ("It rose 1.5 years in a row.", [("1.5 years", "P1Y6M")]),
+        # "or so" stays inside the expression, which is still anchored
+        ("Then, a week or so ago, the general picked a date.", [("a week or so ago", "2019-W05")]),
+    ],
+)
+def test_fractional_and_approximate_durations(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Families kept their secrets for more than two thousand years.", [("more than two thousand years", "P2000Y")]),
+        ("Earnings fall in the last half of 2018.", [("the last half of 2018", "2018-H2")]),
+        ("The quarter-to-quarter comparison improved.", []),
+        # "earlier" is an adverb: "A year earlier" is a date even before a word
+        ("Third-quarter profit rose. A year earlier UniFirst earned $2 million.",
+         [("Third-quarter", "2018-Q3"), ("A year earlier", "2017-Q3")]),
+        ("He will leave at 4 in the morning.", [("4 in the morning", "2019-02-08T04:00")]),
+        ("Gunmen killed 5 at night.", []),
+    ],
+)
+def test_extent_and_value_rules(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+def test_a_year_ago_ignores_a_focus_still_to_come() -> None:
+    assert spans_of("Cuts will be made by year end. Output fell 8% from a year ago.") == [
+        ("year end", "2019-12-31"), ("a year ago", "2018")]

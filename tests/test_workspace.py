@@ -198,3 +198,27 @@ def test_the_stored_analysis_is_current_until_something_changes(tmp_path):
         ws.save_analysis({}, ws.events(analysed=False), [], [])
         ws.pin_place("keshma", "al-Keshma", 34.4, 40.9)
         assert not ws.analysis_is_current()
+
+
+def test_several_corrections_are_stored_all_or_none(tmp_path):
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        stored = ws.add_corrections([Correction("merge", "", {"event_ids": ["a", "b"]}),
+                                     Correction("split", "", {"event_ids": ["c"]})])
+        assert [c.kind for c in ws.corrections()] == ["merge", "split"]
+        with pytest.raises(TypeError):
+            ws.add_corrections([Correction("merge", "", {"event_ids": ["x"]}),
+                                Correction("split", "", {"unserialisable": object()})])
+        assert len(ws.corrections()) == 2  # the first of the failed pair was rolled back
+        ws.remove_corrections([c.id for c in stored])
+        assert ws.corrections() == []
+
+
+def test_workspace_files_are_recognised_by_their_content(tmp_path):
+    from viewer.store import is_workspace_file
+
+    Workspace(tmp_path / "a.crosscheck").close()
+    (tmp_path / "notes.crosscheck").write_text("hello", encoding="utf-8")
+    assert is_workspace_file(tmp_path / "a.crosscheck")
+    assert not is_workspace_file(tmp_path / "notes.crosscheck")
+    assert not is_workspace_file(tmp_path / "missing.crosscheck")
+    assert not is_workspace_file(tmp_path)  # a folder, not an error

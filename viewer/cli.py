@@ -26,11 +26,20 @@ from viewer import APP_NAME, __version__
 
 EXIT_OK, EXIT_NOTHING_READ, EXIT_USAGE = 0, 1, 2
 SUBCOMMANDS = ("extract", "nlp", "export-timeline", "export-map", "export-data", "gui")
-WORKSPACE_SUFFIX = ".crosscheck"
 
 
 class UsageError(Exception):
     """A mistake in how the command was called (exit code 2)."""
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0: {text!r}")
+    return value
 
 
 def _date(text: str) -> dt.date:
@@ -80,10 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=f"write {what} without opening the window")
         cmd.add_argument("paths", nargs="+", help="article files or folders, or a workspace")
         cmd.add_argument("-o", "--output", required=True, help="output file")
-        cmd.add_argument("--width", type=int, default=2400 if name == "export-timeline" else 1600)
-        cmd.add_argument("--height", type=int, default=None)
+        cmd.add_argument("--width", type=_positive_int, default=2400 if name == "export-timeline" else 1600)
+        cmd.add_argument("--height", type=_positive_int, default=None)
         if name == "export-timeline":
-            cmd.add_argument("--dpi", type=int, default=150)
+            cmd.add_argument("--dpi", type=_positive_int, default=150)
             cmd.add_argument("--range", nargs=2, type=_date, metavar=("START", "END"))
             cmd.add_argument("--lanes", choices=("source", "cluster"), default="source")
             cmd.add_argument("--title", default=None)
@@ -97,32 +106,33 @@ def build_parser() -> argparse.ArgumentParser:
 # ----------------------------------------------------------------- loading input
 
 
-def is_workspace_file(path: str | Path) -> bool:
-    """A workspace is an SQLite file (named *.crosscheck by convention)."""
-    target = Path(path)
-    if not target.is_file():
-        return False
-    with open(target, "rb") as handle:
-        return handle.read(16) == b"SQLite format 3\x00"
-
-
 def load_story(paths: Sequence[str], workspace_path: str | None = None,
                published: dt.date | None = None):
-    """Read ``paths`` (or open a workspace) and return (story, this run's read errors, read_any)."""
+    """Read ``paths`` (or a workspace) and return (story, this run's read errors, read_any).
+
+    A workspace given as input is read from a private copy: extracting or
+    exporting never changes the user's file (``--workspace`` is where results go).
+    """
+    import tempfile
+
     from viewer.pipeline import IngestReport, ingest, refresh_analysis
-    from viewer.store import Workspace
+    from viewer.store import Workspace, is_workspace_file
 
     paths = list(paths)
-    opened_existing = len(paths) == 1 and workspace_path is None and is_workspace_file(paths[0])
-    if opened_existing:
-        workspace_path, paths = paths[0], []
-    with Workspace(workspace_path or ":memory:") as workspace:
-        report = ingest(paths, workspace) if paths else IngestReport()
-        if published is not None:
-            _set_default_published(workspace, published)
-        story = refresh_analysis(workspace)
-        read_any = report.read_any or (opened_existing and bool(story.articles))
-        return story, report.errors, read_any
+    with tempfile.TemporaryDirectory(prefix="crosscheck-") as scratch:
+        opened_existing = len(paths) == 1 and workspace_path is None and is_workspace_file(paths[0])
+        if opened_existing:
+            with Workspace(paths[0]) as original:
+                workspace_path = str(Path(scratch) / "input.crosscheck")
+                original.save_copy(workspace_path)
+            paths = []
+        with Workspace(workspace_path or ":memory:") as workspace:
+            report = ingest(paths, workspace) if paths else IngestReport()
+            if published is not None:
+                _set_default_published(workspace, published)
+            story = refresh_analysis(workspace)
+            read_any = report.read_any or (opened_existing and bool(story.articles))
+    return story, report.errors, read_any
 
 
 def _set_default_published(workspace, published: dt.date) -> None:
@@ -223,15 +233,20 @@ def _check_inputs(paths: Sequence[str]) -> None:
 
 def cmd_export_timeline(args: argparse.Namespace) -> int:
     out = _check_output(args.output, (".png", ".svg", ".pdf"))
+    if args.range and args.range[0] >= args.range[1]:
+        raise UsageError(f"--range must start before it ends: {args.range[0]} is not before {args.range[1]}")
     _check_inputs(args.paths)
     story, errors, read_any = load_story(args.paths)
     if not read_any:
         return _nothing_read(errors)
     from viewer.ui.export_timeline import export_timeline
 
-    written = export_timeline(story, out, width=args.width, height=args.height, dpi=args.dpi,
-                              time_range=tuple(args.range) if args.range else None,
-                              lanes=args.lanes, title=args.title)
+    try:
+        written = export_timeline(story, out, width=args.width, height=args.height, dpi=args.dpi,
+                                  time_range=tuple(args.range) if args.range else None,
+                                  lanes=args.lanes, title=args.title)
+    except ValueError as exc:  # a size the image cannot have, a range with no room
+        raise UsageError(str(exc)) from exc
     print(written)
     return EXIT_OK
 

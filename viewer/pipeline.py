@@ -159,9 +159,18 @@ def _results_in_workers(files: list[Path], workspace: Workspace, workers: int, s
     return pool.imap(_worker_task, files, chunksize=1)
 
 
-def default_workers(n_files: int) -> int:
-    """Both cores for a real batch; none (in-process) for a handful of files."""
-    if n_files < PARALLEL_THRESHOLD:
+#: With a pipeline already loaded in this process, starting workers pays off later.
+PARALLEL_THRESHOLD_LOADED = 24
+
+
+def default_workers(n_files: int, pipeline_loaded: bool = False) -> int:
+    """Both cores for a real batch; none (in-process) for a handful of files.
+
+    Online geocoding keeps to one process: Nominatim allows one request a second
+    in all, and each worker would rate-limit only itself.
+    """
+    threshold = PARALLEL_THRESHOLD_LOADED if pipeline_loaded else PARALLEL_THRESHOLD
+    if n_files < threshold or online_geocoding_enabled():
         return 0
     return max(0, min(2, (os.cpu_count() or 1)))
 
@@ -191,7 +200,7 @@ def ingest(
     total, done = len(inputs), len(inputs) - len(files)
     if progress is not None and done:
         progress(IngestProgress(done, total, "", None, report.errors[-1]))
-    workers = default_workers(len(files)) if workers is None else workers
+    workers = default_workers(len(files), extractor is not None) if workers is None else workers
     with contextlib.ExitStack() as stack:
         if workers > 0:
             results = _results_in_workers(files, workspace, workers, stack)
@@ -230,12 +239,21 @@ def _store(report: IngestReport, workspace: Workspace, result: Article | ReadErr
 
 
 def refresh_analysis(workspace: Workspace, force: bool = False) -> Story:
-    """Dates -> matching -> conflicts over the workspace, stored; skipped while the stored one is current."""
+    """Dates -> matching -> conflicts over the workspace, stored; skipped while the stored one is current.
+
+    A correction made (by another connection) while the analysis runs makes the
+    result stale; it is then not stored, and the analysis runs again.
+    """
     from viewer.analyse import analyse
 
-    if workspace.analysis_is_current() and not force:
-        return workspace.load_story()
-    analysis = analyse(workspace.articles(analysed=False), workspace.events(analysed=False),
-                       workspace.corrections())
-    workspace.save_analysis(analysis.published, analysis.events, analysis.clusters, analysis.conflicts)
+    for _attempt in range(5):
+        if workspace.analysis_is_current() and not force:
+            break
+        generation = workspace.generation()
+        analysis = analyse(workspace.articles(analysed=False), workspace.events(analysed=False),
+                           workspace.corrections())
+        if workspace.save_analysis(analysis.published, analysis.events, analysis.clusters,
+                                   analysis.conflicts, inputs_generation=generation):
+            break
+        force = False
     return workspace.load_story()

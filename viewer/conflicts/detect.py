@@ -181,7 +181,21 @@ def _sides(claims: list[_Claim], compatible, width) -> list[list[_Claim]]:
             sides.append([claim])
         elif len(fitting) == 1:
             fitting[0].append(claim)
-    return sides
+    return _without_ambiguous(sides, compatible)
+
+
+def _without_ambiguous(sides: list[list[_Claim]], compatible) -> list[list[_Claim]]:
+    """Drop claims that fit another side as well ("Friday night" beside "Friday" and
+    "Saturday"): they founded a side only because they were the most precise."""
+    if len(sides) < 2:
+        return sides
+    kept = []
+    for n, side in enumerate(sides):
+        others = [s for m, s in enumerate(sides) if m != n]
+        clear = [c for c in side if not any(all(compatible(c.value, o.value) for o in other) for other in others)]
+        if clear:
+            kept.append(clear)
+    return kept if len(kept) >= 2 else sides
 
 
 # ------------------------------------------------------------------ conflicts

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any, Callable
 
+from viewer.labels import source_label
 from viewer.model import Article, Conflict, Event, Story, TimeSpan
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -36,9 +38,7 @@ def _iso(value: dt.date | dt.datetime | None) -> str:
 
 
 def _outlet(article: Article | None) -> str:
-    if article is None:
-        return ""
-    return article.outlet or article.title or Path(article.path).name
+    return source_label(article)
 
 
 def _conflict_events(story: Story) -> dict[str, list[Conflict]]:
@@ -99,6 +99,20 @@ def event_row(event: Event, story: Story, labels: dict[str, str],
     }
 
 
+#: A text cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(value: Any) -> Any:
+    """Article text in a cell stays text: a leading formula character gets a quote in front.
+
+    Only strings are touched: numbers (a negative longitude) stay numbers.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def export_csv(story: Story, out_path: Path) -> Path:
     """One row per event (UTF-8 with BOM so spreadsheet programs detect the encoding)."""
     labels, conflicts = _cluster_labels(story), _conflict_events(story)
@@ -106,7 +120,8 @@ def export_csv(story: Story, out_path: Path) -> Path:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
         writer.writeheader()
         for event in story.events:
-            writer.writerow(event_row(event, story, labels, conflicts))
+            row = event_row(event, story, labels, conflicts)
+            writer.writerow({key: defuse_formula(value) for key, value in row.items()})
     return out_path
 
 
@@ -155,13 +170,18 @@ def _kml_time(parent: ET.Element, span: TimeSpan) -> None:
 
 
 def _kml_description(event: Event, story: Story, conflicts: dict[str, list[Conflict]]) -> str:
+    """HTML (Google Earth renders descriptions as HTML): article text is escaped, lines become <br/>.
+
+    ElementTree then XML-escapes the whole, so a reader decoding the XML gets
+    escaped HTML, never markup taken from an article.
+    """
     article = story.article(event.article_id)
     lines = [f"{_outlet(article)}: “{event.sentence}”"]
     if event.when is not None:
         lines.append(f"When: {event.when.text} ({event.when.value})")
     for conflict in conflicts.get(event.id, []):
         lines.append(f"Conflict ({conflict.kind}): {conflict.explanation}")
-    return "\n".join(lines)
+    return "<br/>".join(html.escape(line) for line in lines)
 
 
 def _kml_placemark(document: ET.Element, event: Event, story: Story,
@@ -209,6 +229,7 @@ def _timelinejs_date(value: dt.date | dt.datetime, precision: str | None) -> dic
 
 
 def _timelinejs_event(event: Event, story: Story, conflicts: dict[str, list[Conflict]]) -> dict[str, Any]:
+    """One slide; TimelineJS renders headline and text as HTML, so both are escaped."""
     span = event.when
     assert span is not None and span.earliest is not None and span.latest is not None
     article = story.article(event.article_id)
@@ -216,16 +237,16 @@ def _timelinejs_event(event: Event, story: Story, conflicts: dict[str, list[Conf
     notes = [c.explanation for c in conflicts.get(event.id, []) if c.explanation]
     if notes:
         text += " — Conflict: " + " ".join(notes)
+    if event.where is not None:
+        text += f" ({event.where.name})"
     item: dict[str, Any] = {
         "unique_id": event.id.replace(":", "-"),
         "start_date": _timelinejs_date(span.earliest, span.precision),
-        "text": {"headline": event.what, "text": text},
-        "group": _outlet(article),
+        "text": {"headline": html.escape(event.what), "text": html.escape(text)},
+        "group": html.escape(_outlet(article)),  # group labels are HTML in TimelineJS too
     }
     if span.earliest != span.latest:
         item["end_date"] = _timelinejs_date(span.latest, span.precision)
-    if event.where is not None:
-        item["text"]["text"] += f" ({event.where.name})"
     return item
 
 

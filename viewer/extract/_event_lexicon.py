@@ -13,7 +13,7 @@ from __future__ import annotations
 #: a class so that "coup attempt", "clash" and "firefight" can be matched.
 EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "coup": ("coup", "putsch", "plot", "overthrow", "oust", "mutiny", "rebellion",
-             "uprising", "plotter"),
+             "uprising", "plotter", "seize power", "takeover"),
     "combat": ("clash", "firefight", "skirmish", "fight", "battle", "fighting", "exchange",
                "shootout", "gunfight", "assault"),
     "attack": ("attack", "bombing", "explosion", "blast", "shooting", "stabbing", "stab",
@@ -28,7 +28,7 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
                 "abduction", "surrender"),
     "disaster": ("earthquake", "quake", "tremor", "flood", "flooding", "hurricane",
                  "storm", "cyclone", "typhoon", "tsunami", "wildfire", "fire", "eruption",
-                 "landslide", "avalanche", "crash", "collision", "derailment", "sinking"),
+                 "landslide", "avalanche", "crash", "collision", "derailment", "sinking", "landfall"),
     "rehab": ("rehab", "rehabilitation", "treatment"),
     "election": ("election", "vote", "referendum", "ballot", "elect", "win", "victory"),
     "protest": ("protest", "demonstration", "rally", "march", "riot", "strike"),

@@ -54,7 +54,10 @@ GENERIC_SUBJECTS = frozenset({"anyone", "anybody", "whoever", "whomever", "every
 IRREALIS_HEADS = frozenset({"want", "plan", "hope", "aim", "intend", "vow",
                             "threaten", "eager", "urge", "expect", "need", "able", "ready", "keen"})
 #: "the ISIL leader" in a story about one leader is that leader (light coreference).
-ROLE_NOUNS = frozenset({"leader", "chief", "head", "commander", "founder", "warlord", "caliph"})  # sentences back to look for the antecedent of "the incident"
+ROLE_NOUNS = frozenset({"leader", "chief", "head", "commander", "founder", "warlord", "caliph",
+                        # the person a celebrity or crime story is about: "the singer entered ..."
+                        "singer", "actor", "actress", "star", "rapper", "musician", "attacker",
+                        "assailant", "gunman", "suspect"})  # sentences back to look for the antecedent of "the incident"
 
 
 # ----------------------------------------------------------------- actor names
@@ -272,14 +275,31 @@ def _event_noun_object(verb):
 
 
 def _event_noun_subject(verb):
-    """The eventive noun an occurrence verb is about ("the clash took place")."""
+    """The eventive noun an occurrence verb is about ("the clash took place", "Hurricane Maria tore ...")."""
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS and child.pos_ == "NOUN" and _lemma(child) in EVENT_NOUNS:
+            return child
+        if child.dep_ in SUBJECT_DEPS and any(_is_named_event(c) for c in child.children):
             return child
     return None
 
 
+#: Title words of named happenings: "Hurricane Harvey", "Typhoon Haiyan".
+NAMED_EVENT_TITLES = frozenset({"hurricane", "typhoon", "cyclone", "storm"})
+
+
+def _is_named_event(token) -> bool:
+    """'Hurricane Maria': the title word of a named storm is its trigger (the name says which one)."""
+    if not (token.lower_ in NAMED_EVENT_TITLES and token.is_title and token.dep_ == "compound"
+            and token.head.pos_ == "PROPN" and token.head.ent_type_ not in ("ORG", "FAC", "GPE", "LOC")):
+        return False
+    # The title opens the name: not the "Hurricane" of "National Hurricane Center".
+    return not any(c.dep_ in ("compound", "amod") and c.i < token.i for c in token.head.children)
+
+
 def _is_eventive_noun(token) -> bool:
+    if _is_named_event(token):
+        return True
     if token.pos_ not in ("NOUN", "PROPN") or _lemma(token) not in EVENT_NOUNS:
         return False
     if token.pos_ == "PROPN" or _in_entity(token):
@@ -294,6 +314,8 @@ def _is_eventive_verb(token) -> bool:
     if token.pos_ != "VERB" or token.dep_ in ("amod", "aux", "auxpass", "compound"):
         return False
     lemma = _lemma(token)
+    if _takes_power(token):
+        return not (_is_negated(token) or _is_modal(token) or _is_irrealis(token))
     if lemma in REPORTING_VERBS or lemma in NON_EVENT_VERBS or lemma in OCCURRENCE_VERBS:
         return False
     if _is_negated(token) or _is_modal(token) or _is_irrealis(token):
@@ -305,14 +327,34 @@ def _is_eventive_verb(token) -> bool:
     if lemma in TRIGGER_CLASS:
         return True
     # Unlisted verbs count only as past happenings with someone doing them.
-    has_agent = any(c.dep_ in SUBJECT_DEPS and (c.ent_type_ in ACTOR_LABELS or c.lower_ in PERSON_PRONOUNS)
+    has_agent = any(c.dep_ in SUBJECT_DEPS and (c.ent_type_ in ACTOR_LABELS or c.lower_ in PERSON_PRONOUNS
+                                                 or _is_definite_role(c))
                     for c in token.children)
     return has_agent and token.tag_ in ("VBD", "VBN")
 
 
 #: Verbs that say an event noun happened somewhere ("an earthquake struck near X",
 #: "a blast rocked the capital"): the noun is the happening, the verb only carries it.
-IMPACT_VERBS = frozenset({"strike", "hit", "rock", "jolt", "shake", "ravage", "devastate", "sweep", "batter"})
+IMPACT_VERBS = frozenset({"strike", "hit", "rock", "jolt", "shake", "ravage", "devastate", "sweep", "batter",
+                          "tear", "slam", "pound", "lash", "hammer", "make", "come", "plough", "plow"})
+
+#: "seized power", "took control": the verb and its object name a takeover (a coup).
+POWER_OBJECTS = frozenset({"power", "control"})
+POWER_VERBS = frozenset({"seize", "take", "grab", "wrest", "assume"})
+
+
+def _takes_power(token) -> bool:
+    return token.pos_ == "VERB" and _lemma(token) in POWER_VERBS and any(
+        c.dep_ in OBJECT_DEPS and _lemma(c) in POWER_OBJECTS for c in token.children)
+
+
+def _trigger_lemma(token) -> str:
+    """The lemma used for matching; a takeover is named by its verb and object ("seize power")."""
+    if _takes_power(token):
+        return "seize power"
+    if _is_named_event(token):
+        return token.lower_
+    return _lemma(token)
 
 
 def _is_occurrence(token) -> bool:
@@ -346,9 +388,9 @@ def _find_triggers(sent) -> list[_Trigger]:
                 specific = _specific_modifier(token)
                 if specific is not None:
                     continue  # "coup attempt": the compound "coup" carries it
-            triggers[token.i] = _Trigger(token, _lemma(token), True, {token.i})
+            triggers[token.i] = _Trigger(token, _trigger_lemma(token), True, {token.i})
         elif _is_eventive_verb(token):
-            triggers[token.i] = _Trigger(token, _lemma(token), False, {token.i})
+            triggers[token.i] = _Trigger(token, _trigger_lemma(token), False, {token.i})
     for trig in list(triggers.values()):
         if trig.nominal and trig.token.dep_ == "compound":
             trig.owned.add(trig.token.head.i)  # the "attempt" of "coup attempt"
@@ -536,6 +578,18 @@ def _best_place(places: list[Place], national: set[tuple[int, int]] = frozenset(
     return min(places, key=lambda p: _place_rank(p, (p.start, p.end) in national))
 
 
+_DATELINE_TAIL = re.compile(r"^(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\([^)\n]{1,30}\))?\s*[-\u2013\u2014]\s")
+
+
+def _is_dateline_place(text: str, place: Place) -> bool:
+    """'KATHMANDU - A quake ...', 'ROCKPORT, Texas - ...': where the reporter files
+    from, not where the event happened."""
+    line_start = text.rfind("\n", 0, place.start) + 1
+    if text[line_start:place.start].strip():
+        return False
+    return bool(_DATELINE_TAIL.match(text[place.end:place.end + 40]))
+
+
 def _names_a_doer(doc, place: Place) -> bool:
     """Place words that say who, not where: a subject ("America withdraws"), a
     nationality of people ("British doctor", "Tunisians")."""
@@ -705,6 +759,8 @@ def _actors(trig: _Trigger, doc, book: _ActorBook) -> list[str]:
     # A parse that crosses a line break (headline glued to the next line) lends no actors.
     args = [a for a in args if trig.segment[0] <= a.i < trig.segment[1]]
     names: list[str] = []
+    if _is_named_event(trig.token):
+        names.append(_phrase([trig.token, trig.token.head]))  # "Hurricane Maria" says which storm
     for arg in args:
         for name in _actors_of_token(arg, book):
             if name not in names:
@@ -742,7 +798,9 @@ def extract_events(article: Article, doc, times: list[TimeSpan], places: list[Pl
 def _events_of_sentence(article, doc, sent, triggers, times, places, book) -> list[Event]:
     owner_of = {i: n for n, trig in enumerate(triggers) for i in trig.owned}
     time_links = _attach(doc, sent, times, owner_of, len(triggers))
-    places = [p for p in places if sent.start_char <= p.start < sent.end_char and not _names_a_doer(doc, p)]
+    places = [p for p in places if sent.start_char <= p.start < sent.end_char and not _names_a_doer(doc, p)
+              and not _is_dateline_place(article.text, p)
+              and not re.match(r"-(?:born|based|bound|registered)\b", article.text[p.end:p.end + 12])]
     national = {(p.start, p.end) for p in places if _is_nationality(doc, p)}
     place_links = _attach(doc, sent, places, owner_of, len(triggers))
     own_times = [[m for m, owner, _ in time_links if owner == n] for n in range(len(triggers))]

@@ -64,14 +64,14 @@ _FUTURE_CUE = (
     r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
-    r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as"
+    r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
 )
 _PAST_IRREGULAR = (
     "was|were|had|did|said|told|ago|last|yesterday|went|took|came|fled|made|got|left|began|saw|held|"
     "fought|stood|knew|found|met|gave|led|ran|won|lost|fell|rose|sent|spent|brought|bought|sold|kept|"
     "paid|heard|thought|felt|became|broke|wrote|spoke|chose|drove|flew|grew|threw|struck|shot|sought|"
     "caught|taught|drew|hid|slid|swore|wore|woke|meant|dealt|built|lent|fought|withdrew|overthrew|"
-    "has|have|been"
+    "been"
 )
 _TENSE_CUES = re.compile(
     rf"(?P<future>\b(?:{_FUTURE_CUE})\b)|(?P<past>\b(?:{_PAST_IRREGULAR}|[a-z]{{3,}}ed)\b)|(?P<present>\b(?:is|are|am)\b)",
@@ -150,7 +150,8 @@ class _Context:
         word = match.group().lower()
         if word in _NOT_PAST_ED:
             return False
-        if word.endswith("ed") and _PASSIVE_BEFORE.search(self.text, max(0, match.start() - 12), match.start()):
+        if _PASSIVE_BEFORE.search(self.text, max(0, match.start() - 12), match.start()):
+            # "will be paid", "is expected", "to have": a participle or infinitive, not a past verb
             return False
         return True
 
@@ -159,8 +160,8 @@ class _Context:
 
 _REL = r"this|last|next|past|previous|coming|following|current|the\s+(?:past|last|next|previous|coming|following|current|latest|same|present)"
 _MODP = (
-    r"(?:(?P<mod>(?:the\s+)?(?:very\s+)?(?:early|earlier|mid|middle|late|later|beginning|start|end|close)"
-    r"(?:\s+(?:part\s+)?of)?)(?:\s+|\s*[-–‐‑]\s*))?"
+    r"(?:(?P<mod>(?:the\s+)?(?:very\s+)?(?:(?:early|earlier|mid|late|later|end)(?:\s+(?:part\s+)?of)?"
+    r"|(?:middle|beginning|start|close)\s+of))(?:\s+|\s*[-–‐‑]\s*))?"
 )
 _APPROXP = (
     r"(?:(?P<approx>about|around|approximately|roughly|nearly|almost|some|more\s+than|less\s+than|over|"
@@ -306,8 +307,26 @@ def _day_number(raw: str) -> int:
 
 def _on_month_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
     day = _day_number(match["day"])
+    month = lex.month_number(match["month"])
     year = int(match["year"]) if match["year"] else None
-    return _date_cand(match, ctx, lex.month_number(match["month"]), day, year)
+    if year is None and match["wd"] and ctx.ref is not None:
+        year = _year_fitting_weekday(ctx.ref, month, day, lex.weekday_number(match["wd"]))
+        cand = _date_cand(match, ctx, month, day, year)
+        if cand is not None:
+            cand.year_explicit = False
+        return cand
+    return _date_cand(match, ctx, month, day, year)
+
+
+def _year_fitting_weekday(ref: dt.date, month: int, day: int, weekday: int) -> int | None:
+    """'Saturday, April 25': the year nearest the reference in which that day is that weekday.
+
+    The weekday settles the year better than tense does; None (tense decides) when
+    no nearby year fits, e.g. a misprinted weekday.
+    """
+    fitting = [year for year in (ref.year, ref.year - 1, ref.year + 1)
+               if (day_date := _safe_date(year, month, day)) is not None and day_date.isoweekday() == weekday]
+    return fitting[0] if fitting else None
 
 
 def _on_day_range(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
@@ -562,8 +581,25 @@ def _duration_value(number: float | None, unit: str) -> str:
             return "PXC"
         return f"{prefix}X{designator}"
     amount = number * multiplier
+    if not float(amount).is_integer() and float(amount * 2).is_integer() and unit in _HALF_UNITS:
+        return _half_duration_value(int(amount), unit)
     text = str(int(amount)) if float(amount).is_integer() else f"{amount:g}"
     return f"{prefix}{text}{designator}"
+
+
+#: Half a unit in the next smaller one, as TimeML writes "2 1/2 years" (P2Y6M).
+_HALF_UNITS: dict[str, tuple[str, str, str]] = {
+    "year": ("P{}Y", "6M", ""), "month": ("P{}M", "15D", ""), "day": ("P{}D", "12H", "T"),
+    "hour": ("PT{}H", "30M", ""), "minute": ("PT{}M", "30S", ""),
+}
+
+
+def _half_duration_value(whole: int, unit: str) -> str:
+    """'a minute and a half' -> PT1M30S, '2 1/2 years' -> P2Y6M, 'half a day' -> PT12H."""
+    template, half, time_mark = _HALF_UNITS[unit]
+    if whole == 0:
+        return ("PT" if template.startswith("PT") or time_mark else "P") + half
+    return template.format(whole) + time_mark + half
 
 
 _SET_BEFORE = re.compile(r"(?:\bonce|\btwice|\btimes|\bper|\d|\bmillion|\bbillion|%|\bpercent)\s*$", re.I)
@@ -581,6 +617,8 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
         number = float(raw_number)
     else:
         number = lex.parse_number(raw_number)
+    if number is not None and (match["frac"] or match["half"]):
+        number += 0.5  # "2 1/2 years", "a minute and a half"
     if number is not None and number > 10000:
         return None
     tail = (match["tail"] or "").strip(" -").lower()
@@ -591,7 +629,7 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
     start = match.start("num") if _approx_words_only(match) and not tail else match.start()
     if match["the"] and _approx_words_only(match):
         start = match.start("the")  # "over the past 20 years": the hedge stays out, "the past" stays in
-    if tail in ("earlier", "before", "later") and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3]):
+    if tail in ("before", "later") and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3]):
         # "six months before fleeing": anchored to an event, not to the reference
         return _Cand(start, match.start("tail"), "DURATION", _duration_value(number, unit), modifier)
     if tail in ("ago", "earlier", "before", "from now", "hence"):
@@ -669,6 +707,8 @@ def _on_year_end(match: re.Match[str], ctx: _Context) -> _Cand:
 
 def _on_spelled_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'nineteen ninety-six', 'the year two thousand' (broadcast transcripts spell years out)."""
+    if lex.NOT_YEAR_FOLLOWERS.match(ctx.text, match.end()):
+        return None  # "two thousand years", "nineteen twenty people": a count
     words = re.split(r"[\s-]+", match["spelled"].lower())
     if words[:2] == ["two", "thousand"]:
         rest = [w for w in words[2:] if w != "and"]
@@ -857,9 +897,18 @@ def _on_ref_word(match: re.Match[str], ctx: _Context) -> _Cand | None:
 _TIME_SUFFIX = re.compile(r"a\.?m\.?|p\.?m\.?|o'clock|o’clock", re.I)
 
 
+_CLOCK_PREPOSITION_BEFORE = re.compile(r"\b(?:at|by|until|till|before|after|from|around|about|since)\s+$", re.I)
+
+
 def _on_clock(match: re.Match[str], ctx: _Context) -> _Cand | None:
     hour, minute = int(match["h"]), int(match["m"] or 0)
     ampm = (match["ampm"] or "").lower().replace(".", "")
+    if " " in ampm and not _CLOCK_PREPOSITION_BEFORE.search(ctx.text, max(0, match.start() - 10), match.start()):
+        return None  # "killed 5 at night" is a count; "at 4 in the morning" is a time
+    if ampm.endswith(("afternoon", "evening", "night")):
+        ampm = "pm"  # "4 in the afternoon", "11 at night"
+    elif ampm.endswith("morning"):
+        ampm = "am"
     if ampm == "pm" and hour < 12:
         hour += 12
     elif ampm == "am" and hour == 12:
@@ -941,82 +990,84 @@ def _on_day_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 # ------------------------------------------------------------------ the rules
 
+@dataclass(frozen=True)
+class _Rule:
+    """One finding rule: its regex, the handler that normalises a match, and its trigger.
+
+    The trigger is a cheap regex for a word the pattern cannot match without; the
+    pattern only runs in windows around the trigger's hits (see :func:`_windows`).
+    Keeping both in one record means a rule can never be paired with another's trigger.
+    """
+
+    trigger: str
+    pattern: str
+    handler: Handler
+    priority: int
+
+
+_T_MONTH = lex.MONTH_RX
+_T_DIGIT = r"\d"
+_T_UNIT = rf"(?i:{lex.UNIT_RX})"
 _ORD_Q = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)"
-_RULES: list[tuple[str, Handler, int]] = [
+_RULES: list[_Rule] = [
     # dates with a day
-    (rf"{_WD_OPT}(?P<month>{lex.MONTH_RX})\s+{_DAY}(?:st|nd|rd|th)?\b{_YEAR_TAIL}", _on_month_day, 3),
-    (rf"(?<![\d.,/])(?P<first>(?P<d1>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second>(?P<d2>{lex.DAY_RX})\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})"
+    _Rule(_T_MONTH, rf"{_WD_OPT}(?P<month>{lex.MONTH_RX})\s+{_DAY}(?:st|nd|rd|th)?\b{_YEAR_TAIL}", _on_month_day, 3),
+    _Rule(_T_MONTH, rf"(?<![\d.,/])(?P<first>(?P<d1>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second>(?P<d2>{lex.DAY_RX})\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})"
      rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.YEAR_RX})(?![\d,]\d))?)", _on_day_range, 4),
-    (rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
-    (r"(?<![\d/.-])(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])", _on_numeric_date, 4),
-    (r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
-    (r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
+    _Rule(_T_MONTH, rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
+    _Rule(_T_DIGIT, r"(?<![\d/.-])(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])", _on_numeric_date, 4),
+    _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
+    _Rule(_T_DIGIT, r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
     # months, years, decades, seasons
-    (rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d)\b", _on_month_year, 3),
-    (rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
-    (rf"{_APPROXP}{_MODP}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?<![\d,.$£€])(?P<year>{lex.YEAR_RX})(?![\d])(?!,\d)(?!\.\d)(?!-(?:year|month|day|week|minute|hour))", _on_year, 1),
-    (rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
-    (rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
-    (rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?!\d))?\b", _on_season, 1),
-    (rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
-    (rf"(?:the\s+)?(?P<ord>first|second|1st|2nd)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
-    (rf"(?-i:(?:Q(?P<q>[1-4])|H(?P<h>[12])))(?:\s*(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b"
+    _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d)\b", _on_month_year, 3),
+    _Rule(_T_MONTH, rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
+    _Rule(r"\d{4}", rf"{_APPROXP}{_MODP}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?<![\d,.$£€])(?P<year>{lex.YEAR_RX})(?![\d])(?!,\d)(?!\.\d)(?!-(?:year|month|day|week|minute|hour))", _on_year, 1),
+    _Rule(r"(?i:\d0['’]?s|ties\b)", rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
+    _Rule(r"(?i:century)", rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
+    _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?!\d))?\b", _on_season, 1),
+    _Rule(r"(?i:quarter)", rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
+    _Rule(r"(?i:half)", rf"(?:the\s+)?(?P<ord>first|second|1st|2nd|last)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
+    _Rule(r"Q[1-4]|H[12]|(?i:half)", rf"(?-i:(?:Q(?P<q>[1-4])|H(?P<h>[12])))(?:\s*(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b"
      r"|(?P<ord>first|second)-half\b", _on_short_period, 2),
-    (r"the\s+(?:(?:latest|same|current|comparable|corresponding)\s+)?(?P<noun>quarter)\b(?![\s-]+(?:a\s+year|last\s+year))"
+    _Rule(r"(?i:quarter|period)", r"the\s+(?:(?:latest|same|current|comparable|corresponding)\s+)?(?P<noun>quarter)\b(?!-)(?!\s+(?:a\s+year|last\s+year))"
      r"|the\s+(?:latest|same|comparable|corresponding)\s+(?P<noun2>period)\b(?![\s-]+(?:a\s+year|last\s+year))", _on_the_quarter, 0),
-    (r"(?:the\s+)?(?:(?:comparable|same|corresponding|latest)\s+)?(?P<adj>year[\s-]ago|year-earlier|year-before|prior-year)"
+    _Rule(r"(?i:year)", r"(?:the\s+)?(?:(?:comparable|same|corresponding|latest)\s+)?(?P<adj>year[\s-]ago|year-earlier|year-before|prior-year)"
      r"(?P<noun>\s+(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+)?(?:fiscal\s+)?(?:quarter|period|three\s+months|nine\s+months|six\s+months|first\s+half|second\s+half)\b)?"
      r"|the\s+(?:same|comparable|corresponding|year-ago)?\s*(?:quarter|period)(?P<adj2>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+(?:the\s+)?previous\s+year))", _on_year_ago_period, 3),
-    (r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
-    (r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
-    (rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?", _on_holiday, 2),
-    (r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year)\b(?!\s+or\b)", _on_that_unit, 3),
+    _Rule(r"(?i:period|quarter)", r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
+    _Rule(r"(?i:year)", r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
+    _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?", _on_holiday, 2),
+    _Rule(r"(?i:day|month|year)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year)\b(?!\s+or\b)", _on_that_unit, 3),
     # relative
-    (rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
-    (r"(?P<rel>the)\s+(?P<unit>weekend)\b", _on_rel_unit, 1),
-    (r"(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+(?P<rel>the)\s+(?P<unit>week|month|year)\b", _on_rel_unit, 2),
-    (rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
-    (r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
-    (rf"{_MODP}(?:(?P<rel>this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
-    (rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
-    (rf"{_MODP}(?:(?P<anchor>this|last|tomorrow|yesterday)\s+)?(?P<part>morning|afternoon|evening|night|overnight)\b", _on_part_of_day, 0),
-    (r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
+    _Rule(_T_UNIT, rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
+    _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b", _on_rel_unit, 1),
+    _Rule(_T_UNIT, r"(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+(?P<rel>the)\s+(?P<unit>week|month|year)\b", _on_rel_unit, 2),
+    _Rule(r"(?i:year)", rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
+    _Rule(r"(?i:nineteen|eighteen|twenty|thousand)", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
+    _Rule(lex.WEEKDAY_RX, rf"{_MODP}(?:(?P<rel>this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
+    _Rule(r"(?i:today|tonight|yesterday|tomorrow)", rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
+    _Rule(r"(?i:morning|afternoon|evening|night|overnight)", rf"{_MODP}(?:(?P<anchor>this|last|tomorrow|yesterday)\s+)?(?P<part>morning|afternoon|evening|night|overnight)\b", _on_part_of_day, 0),
+    _Rule(r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)", r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
      r"|recently|lately|the\s+past|recent\s+times"
      r"|past\s+(?:years|months|decades)|the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|long|short)\s+term"
      r"|(?:the\s+)?coming\s+(?:days|weeks|months|years))\b", _on_ref_word, 0),
     # durations
-    (rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
-    (rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
-    (rf"\b(?P<unit>years|months|weeks|days|decades|hours)-long\b", _on_vague_plural, 0),
-    (r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
+    _Rule(_T_UNIT, rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?P<frac>\s+1/2|\s*½|\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so)?(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
+    _Rule(_T_UNIT, rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
+    _Rule(_T_UNIT, rf"\b(?P<unit>years|months|weeks|days|decades|hours)-long\b", _on_vague_plural, 0),
+    _Rule(r"(?i:recent)", r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
     # sets
-    (rf"\b(?:every|each|per)\s+(?P<other>other\s+)?(?P<what>{lex.WEEKDAY_RX}|{lex.MONTH_RX}|day|week|month|year|quarter|hour|minute|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn)\b", _on_set, 2),
-    (rf"(?P<wds>{lex.WEEKDAYS_PLURAL_RX})(?:\s+(?P<part>mornings|afternoons|evenings|nights))?\b", _on_weekday_plural, 1),
-    (r"(?-i:\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b)", _on_set_adverb, 0),
+    _Rule(r"(?i:every|each|per)\b", rf"\b(?:every|each|per)\s+(?P<other>other\s+)?(?P<what>{lex.WEEKDAY_RX}|{lex.MONTH_RX}|day|week|month|year|quarter|hour|minute|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn)\b", _on_set, 2),
+    _Rule(lex.WEEKDAYS_PLURAL_RX, rf"(?P<wds>{lex.WEEKDAYS_PLURAL_RX})(?:\s+(?P<part>mornings|afternoons|evenings|nights))?\b", _on_weekday_plural, 1),
+    _Rule(r"(?:daily|weekly|monthly|annually|yearly|hourly|nightly)", r"(?-i:\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b)", _on_set_adverb, 0),
     # clock times
-    (rf"{_APPROXP}(?<![\d:.,$])(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b|o['’]clock)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|ET|local\s+time)\b)?", _on_clock, 2),
-    (rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time)\b)?(?P<ampm>)", _on_clock, 1),
-    (rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
+    _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$])(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b|o['’]clock|in\s+the\s+(?:morning|afternoon|evening)\b|at\s+night\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|ET|local\s+time)\b)?", _on_clock, 2),
+    _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time)\b)?(?P<ampm>)", _on_clock, 1),
+    _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
 ]
-_T_MONTH = lex.MONTH_RX
-_T_DIGIT = r"\d"
-_T_UNIT = rf"(?i:{lex.UNIT_RX})"
-_RULE_TRIGGERS: list[str] = [
-    _T_MONTH, _T_MONTH, _T_MONTH, _T_DIGIT, _T_DIGIT, _T_DIGIT,  # dates with a day
-    _T_MONTH, _T_MONTH, r"\d{4}", r"(?i:\d0['’]?s|ties\b)", r"(?i:century)",
-    r"(?i:spring|summer|fall|autumn|winter)", r"(?i:quarter)", r"(?i:half)", r"Q[1-4]|H[12]|(?i:half)", r"(?i:quarter|period)",
-    r"(?i:year)", r"(?i:period|quarter)", r"(?i:year)", lex.HOLIDAY_RX, r"(?i:day|month|year)",
-    _T_UNIT, r"(?i:weekend)", _T_UNIT, r"(?i:year)", r"(?i:nineteen|eighteen|twenty|thousand)",
-    lex.WEEKDAY_RX, r"(?i:today|tonight|yesterday|tomorrow)", r"(?i:morning|afternoon|evening|night|overnight)",
-    r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)",
-    _T_UNIT, _T_UNIT, _T_UNIT, r"(?i:recent)",
-    r"(?i:every|each|per)\b", lex.WEEKDAYS_PLURAL_RX, r"(?:daily|weekly|monthly|annually|yearly|hourly|nightly)",
-    _T_DIGIT, _T_DIGIT, r"(?i:noon|midday|midnight)",
-]
-assert len(_RULE_TRIGGERS) == len(_RULES)
 _COMPILED = [
-    (re.compile(r"(?<!\w)" + pattern, re.I), handler, priority, re.compile(trigger))
-    for (pattern, handler, priority), trigger in zip(_RULES, _RULE_TRIGGERS)
+    (re.compile(r"(?<!\w)" + rule.pattern, re.I), rule.handler, rule.priority, re.compile(rule.trigger))
+    for rule in _RULES
 ]
 
 
@@ -1193,6 +1244,9 @@ def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None
     if anchor == "back_dct":  # "a year ago" is a year before the reference: only a focus in its year helps
         if ctx.ref is None or focus_year != ctx.ref.year or not re.fullmatch(r"\d{4}-(?:Q\d|\d\d|\d\d-\d\d)", focus):
             return None
+        interval = cal.interval_of(focus)
+        if interval is None or interval.earliest > ctx.ref:
+            return None  # "by year end ... up from a year ago": a date still to come is no comparison base
         return _year_back(focus)
     if anchor == "back":
         return _year_back(focus)

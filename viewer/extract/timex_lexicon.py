@@ -69,13 +69,13 @@ UNIT_RX = (
     r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|weekends?|fortnights?|months?|quarters?"
     r"|years?|decades?|century|centuries)"
 )
-_NUMBER_WORD_RX = (
+NUMBER_WORD_RX = (
     r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
     r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 )
 #: A count: digits, number words ("twenty-four", "twenty four"), "a", "a couple of", "several"...
 NUMBER_RX = (
-    rf"(?:\d+(?:\.\d+)?|{_NUMBER_WORD_RX}(?:[\s-]{_NUMBER_WORD_RX})?|a\s+dozen|dozen|a\s+couple\s+of|a\s+couple"
+    rf"(?:\d+(?:\.\d+)?|{NUMBER_WORD_RX}(?:[\s-]{NUMBER_WORD_RX})?|a\s+dozen|dozen|a\s+couple\s+of|a\s+couple"
     r"|a\s+single|an?|several|a\s+few|few|many|some|numerous|a\s+number\s+of|multiple)"
 )
 ORDINAL_RX = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"

@@ -27,8 +27,8 @@ import functools
 import gc
 import hashlib
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -41,6 +41,9 @@ from viewer.model import Correction, Event, EventCluster, Place
 MAX_ACTOR_GAP_DAYS = 200.0
 #: Without a shared actor, dates must agree to within this many days.
 MAX_ANON_GAP_DAYS = 2.0
+#: A mention naming nobody, in an article about one person, may be that person's
+#: happening: matched to it when dates are at most this far apart (sources disagree by days).
+MAX_CONTEXT_GAP_DAYS = 7.0
 #: Blocks up to this size are compared pair by pair; bigger ones only between
 #: neighbours in time order (``WINDOW`` each side), so the work per mention is bounded.
 BLOCK_LIMIT = 24
@@ -92,6 +95,11 @@ class _Mention:
     bounds: tuple[float, float] | None
     place_key: str | None
     place_id: int  # interned place, -1 when none
+    context: frozenset[str] = frozenset()  # the article's main person, for mentions naming nobody
+
+    @property
+    def article(self) -> str:
+        return self.event.article_id
 
     @property
     def sort_time(self) -> float:
@@ -113,7 +121,31 @@ def _mentions(events: list[Event]) -> list[_Mention]:
         generic = frozenset(actors[a][0] for a in event.who if actors[a][1])
         mentions.append(_Mention(n, event, cls, class_family(cls), specific, generic, bounds,
                                  name_key(event.where.name) if event.where is not None else None, place_id))
-    return mentions
+    return _with_context(mentions)
+
+
+def _with_context(mentions: list[_Mention]) -> list[_Mention]:
+    """Give mentions that name nobody their article's main person as context.
+
+    "Turkish soldiers tried to seize power on Saturday" names no one, but in an
+    article where Erdogan is named by several happenings it is most likely his
+    story; that is weaker evidence than a named actor, so it only bridges
+    dates a few days apart and never places that cannot be one.
+    """
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        counts[m.article].update(m.actors)
+    main: dict[str, str] = {}
+    for article, counter in counts.items():
+        top = counter.most_common(2)
+        if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]):
+            main[article] = top[0][0]
+    return [replace(m, context=frozenset({main[m.article]})) if not m.actors and m.article in main else m
+            for m in mentions]
+
+
+def _shares_context(a: _Mention, b: _Mention) -> bool:
+    return bool((a.actors | a.context) & (b.actors | b.context)) and not (a.actors and b.actors)
 
 
 def _time_gap(a: _Mention, b: _Mention) -> float | None:
@@ -126,6 +158,12 @@ def _time_gap(a: _Mention, b: _Mention) -> float | None:
 
 def _narrow(m: _Mention) -> bool:
     return m.bounds is not None and m.bounds[1] - m.bounds[0] <= 31
+
+
+def _same_day(a: _Mention, b: _Mention) -> bool:
+    """Both dated to the day (or finer) and overlapping."""
+    return (a.bounds is not None and b.bounds is not None and a.bounds[1] - a.bounds[0] <= 1.0
+            and b.bounds[1] - b.bounds[0] <= 1.0 and a.bounds[0] < b.bounds[1] and b.bounds[0] < a.bounds[1])
 
 
 class _PlaceCache:
@@ -154,15 +192,19 @@ def pair_score(a: _Mention, b: _Mention, places=None, text_weight: float = TEXT_
         return None
     places = places or _PlaceCache()
     gap = _time_gap(a, b)
+    if a.article == b.article:
+        return _same_article_score(a, b, gap, places(a, b), text_weight)
     shared = a.actors & b.actors
     if shared:
         if gap is not None and gap > MAX_ACTOR_GAP_DAYS:
             return None
         return 2.0 + len(shared) * 0.5 + (0.5 if a.cls == b.cls else 0.0) + _text(a, b, text_weight) \
             + (0.5 if gap == 0.0 else 0.0) + (0.5 if places(a, b) else 0.0)
+    place_ok = places(a, b)
+    if _shares_context(a, b) and (gap is None or gap <= MAX_CONTEXT_GAP_DAYS) and place_ok is not False:
+        return 1.5 + (0.5 if a.cls == b.cls else 0.0) + _text(a, b, text_weight)
     if (gap is not None and gap > MAX_ANON_GAP_DAYS) or (a.actors and b.actors):
         return None  # too far apart without a shared person, or each names its own people
-    place_ok = places(a, b)
     if place_ok is False:
         return None
     same_class = a.cls == b.cls
@@ -174,9 +216,26 @@ def pair_score(a: _Mention, b: _Mention, places=None, text_weight: float = TEXT_
     text = _text(a, b, text_weight)
     if gap is not None and _narrow(a) and _narrow(b) and (text >= 0.6 * text_weight or bonus):
         return 0.5 + bonus + text
+    if _same_day(a, b) and a.place_id < 0 and b.place_id < 0 and not (a.actors or b.actors):
+        return 0.4 + bonus + text  # one kind, one day, and nobody and nowhere telling them apart
     if place_ok and gap is None and (text >= 0.7 * text_weight or (bonus and not text_weight)):
         return 0.5 + bonus + text
     return None
+
+
+def _same_article_score(a: _Mention, b: _Mention, gap: float | None, place_ok: bool | None,
+                        text_weight: float) -> float | None:
+    """One article tells one happening of a kind unless it dates or places them apart.
+
+    A news story names its happening several times ("the coup attempt", "the
+    putsch", "soldiers attacked the parliament"), often without repeating who
+    or when; joining them lets the cluster carry the article's date and place
+    as a whole.  Mentions whose dates cannot overlap, or whose places cannot be
+    one, stay apart (the article then tells two happenings).
+    """
+    if (gap is not None and gap > 0.0) or place_ok is False:
+        return None
+    return 1.0 + (0.5 if a.cls == b.cls else 0.0) + _text(a, b, text_weight)
 
 
 def _text(a: _Mention, b: _Mention, weight: float) -> float:
@@ -187,10 +246,13 @@ def _text(a: _Mention, b: _Mention, weight: float) -> float:
 def _cannot_link(a: _Mention, b: _Mention, places) -> bool:
     """Pairs that must never end in one cluster, whatever chain joins them."""
     gap = _time_gap(a, b)
+    if a.article == b.article and a.family == b.family:
+        return (gap is not None and gap > 0.0) or places(a, b) is False
     if gap is not None and gap > MAX_ACTOR_GAP_DAYS:
         return True
     if not (a.actors & b.actors):
-        if gap is not None and gap > MAX_ANON_GAP_DAYS:
+        limit = MAX_CONTEXT_GAP_DAYS if _shares_context(a, b) else MAX_ANON_GAP_DAYS
+        if gap is not None and gap > limit:
             return True
         if places(a, b) is False:
             return True  # without a shared person, two places that cannot be one are two happenings
@@ -205,19 +267,20 @@ def _cannot_link(a: _Mention, b: _Mention, places) -> bool:
 def _block_keys(m: _Mention) -> list[tuple]:
     """Blocks a mention joins: each specific actor, its place, and (when dated
     precisely) its family's time line, where anonymous mentions meet."""
-    keys: list[tuple] = [("actor", m.family, actor) for actor in m.actors]
+    keys: list[tuple] = [("actor", m.family, actor) for actor in m.actors | m.context]
     if m.place_key:
         keys.append(("place", m.family, m.place_key))
     if _narrow(m):
         keys.append(("time", m.family))
     if not keys:
         keys.append(("class", m.family))
+    keys.append(("article", m.family, m.article))
     return keys
 
 
 def _max_gap(key: tuple) -> float:
     """How far apart in time two mentions of one block may be and still match."""
-    return MAX_ACTOR_GAP_DAYS if key[0] == "actor" else MAX_ANON_GAP_DAYS
+    return MAX_ACTOR_GAP_DAYS if key[0] in ("actor", "article") else MAX_ANON_GAP_DAYS
 
 
 def candidate_pairs(mentions: list[_Mention]) -> set[tuple[int, int]]:
@@ -239,7 +302,7 @@ def candidate_pairs(mentions: list[_Mention]) -> set[tuple[int, int]]:
     for key, members in blocks.items():
         if len(members) < 2:
             continue
-        by_actor = key[0] == "actor"
+        by_actor = key[0] in ("actor", "article")
         if len(members) <= BLOCK_LIMIT:
             for i, a in enumerate(members):
                 for b in members[i + 1:]:

@@ -27,6 +27,7 @@ __all__ = ["PlaceFinder", "place_key"]
 
 # Priors, in "log10 population" units so that towns and areas compare.
 CONTINENT_PRIOR = 9.0
+CURATED_REGION_PRIOR = 7.0  # "Middle East", "Darfur": above the towns that share such names
 COUNTRY_PRIOR = 9.0
 ADM1_PRIOR = 6.3
 ADM2_PRIOR = 4.6
@@ -172,7 +173,7 @@ class PlaceFinder:
         lat, lon, radius, precision = _geometry(c, m)
         return Place(
             text=m.text, start=m.start, end=m.end, name=display_name(c, m.text), lat=lat, lon=lon, radius_km=radius,
-            kind=c.kind, country=c.country, source=f"geonames:{c.geonameid}", precision=precision,
+            kind=c.kind, country=c.country, source=_source(c), precision=precision,
             qualifier=m.qualifier,
         )
 
@@ -212,6 +213,11 @@ class PlaceFinder:
         return Place(text=m.text, start=m.start, end=m.end, name=m.text, kind=kind, qualifier=m.qualifier)
 
 
+def _source(c: Candidate) -> str:
+    """'geonames:<id>', or 'curated:<key>' for the few regions the index adds itself (negative ids)."""
+    return f"geonames:{c.geonameid}" if c.geonameid > 0 else f"curated:{place_key(c.name)}"
+
+
 def _with_pinned_names(doc, mentions: list[Mention], pins: dict[str, tuple[float, float]]) -> list[Mention]:
     """Names the user pinned count wherever they are written, even where the NER missed them."""
     taken = [(m.start, m.end) for m in mentions]
@@ -249,7 +255,10 @@ class _Context:
     def of(cls, slots: list[_Slot], gazetteer: Gazetteer) -> "_Context":
         countries, admin1, admin2 = Counter(), Counter(), Counter()
         votes = {}
+        by_name: dict[str, list[tuple]] = {}
+        names: dict[int, str] = {}
         for slot in slots:
+            names[id(slot)] = place_key(slot.mention.text)
             c = _chosen(slot)
             if c is None:
                 continue
@@ -258,6 +267,7 @@ class _Context:
             a1 = c.admin1
             a2 = c.admin2
             votes[id(slot)] = (cc, a1, a2, weight)
+            by_name.setdefault(names[id(slot)], []).append(votes[id(slot)])
             if cc:
                 countries[cc] += weight
             if a1:
@@ -276,21 +286,36 @@ class _Context:
             main = name if weight / total >= 0.6 else None
         ctx = cls(countries, admin1, admin2, votes, continents, main)
         ctx._all_countries = all_countries
+        ctx._names, ctx._by_name, ctx._without = names, by_name, {}
         return ctx
 
     def _share(self, counter: Counter, key: str, exclude: _Slot | None, index: int) -> float:
-        """Share of the document's votes for ``key``, not counting the mention being scored."""
-        value = counter.get(key, 0.0)
-        total = sum(counter.values())
-        if exclude is not None and id(exclude) in self.votes_by_slot:
-            vote = self.votes_by_slot[id(exclude)]
-            if vote[index] == key:
-                value -= vote[3]
-            total -= vote[3]
-        if value <= 0 or total <= 0:
+        """Share of the document's votes for ``key``, not counting the name being scored.
+
+        Every mention of the same name is left out, not only this one: a town named
+        ten times ("Dublin" in a Dublin, Ohio paper) must not vouch for its own
+        first reading ten times over (one sense per discourse).
+        """
+        counts = self._votes_without(counter, index, self._names.get(id(exclude)) if exclude is not None else None)
+        value = counts.get(key, 0.0)
+        total = sum(counts.values())
+        if value <= 1e-9 or total <= 1e-9:
             return 0.0
-        top = max(counter.values())
+        top = max(counts.values())
         return min(1.0, value / max(top, 1e-9)) * min(1.0, value / total * 2)
+
+    def _votes_without(self, counter: Counter, index: int, name: str | None) -> Counter:
+        """``counter`` less the votes of the mentions called ``name`` (cached per name)."""
+        if name is None or name not in self._by_name:
+            return counter
+        cache_key = (index, name)
+        if cache_key not in self._without:
+            counts = Counter(counter)
+            for vote in self._by_name[name]:
+                if vote[index]:
+                    counts[vote[index]] -= vote[3]
+            self._without[cache_key] = Counter({k: v for k, v in counts.items() if v > 1e-9})
+        return self._without[cache_key]
 
     def country_share(self, cc: str, exclude: _Slot | None = None) -> float:
         return self._share(self.countries, cc, exclude, 0)
@@ -336,6 +361,8 @@ def _prior(c: Candidate) -> float:
     code = c.feature_code
     if code == "CONT":
         base = CONTINENT_PRIOR
+    elif code == "RGN":
+        base = CURATED_REGION_PRIOR
     elif code == "PCLI":
         base = COUNTRY_PRIOR
     elif code == "ADM1":
@@ -359,6 +386,8 @@ def _fits_in(c: Candidate, container: Candidate | None) -> float:
         return 1.0 if c.admin2 == container.admin2 else -1.0
     if container.feature_code == "CONT":
         return 0.0
+    if container.feature_code == "RGN":  # a curated region: a centre and a radius, no member list
+        return 1.0 if haversine_km(c.lat, c.lon, container.lat, container.lon) <= container.radius_km else -1.0
     # "X, Y" with a town Y: X should be close to Y
     return 1.0 if haversine_km(c.lat, c.lon, container.lat, container.lon) < 50 else -0.5
 

@@ -16,10 +16,13 @@ from collections import defaultdict
 from viewer.conflicts.detect import name_key
 from viewer.extract._event_lexicon import trigger_class
 from viewer.extract.events import actor_key
+from viewer.match.clusters import is_generic_actor
 from viewer.model import Article, Correction, Event
 
 #: Minimum overlap score for a dated article to count as "the same story".
 MIN_RELATEDNESS = 0.15
+#: Only dated articles at least this share as related as the closest one are used.
+CLOSEST_SHARE = 0.75
 
 Published = tuple[dt.date | None, str | None]
 
@@ -28,7 +31,9 @@ def _profile(events: list[Event]) -> set[str]:
     """What an article is about: its actors, places and kinds of happening."""
     features: set[str] = set()
     for event in events:
-        features.update("a:" + actor_key(a) for a in event.who)
+        # Organisations and states ("ISIL", "the SDF") take part in many stories: only
+        # specific actors (people, named storms) say two articles tell the same one.
+        features.update("a:" + actor_key(a) for a in event.who if not is_generic_actor(a))
         if event.where is not None:
             features.add("p:" + name_key(event.where.name))
         features.add("k:" + trigger_class(event.trigger))
@@ -90,7 +95,9 @@ def estimate_published(articles: list[Article], events: list[Event],
             continue
         dated = [(relatedness(profiles[article.id], profiles[other]), when)
                  for other, (when, source) in result.items() if when is not None and source != "estimated"]
-        related = [when for score, when in dated if score >= MIN_RELATEDNESS]
+        best = max((score for score, _ in dated), default=0.0)
+        # The closest articles tell the story; weaker overlaps may be another story of the same kind.
+        related = [when for score, when in dated if score >= MIN_RELATEDNESS and score >= CLOSEST_SHARE * best]
         if not related:
             result[article.id] = (None, None)
             continue

@@ -65,7 +65,7 @@ _CSP_TEMPLATE = (
 
 
 def map_assets_dir() -> Path:
-    """The bundled Leaflet/jQuery/markercluster/borders files."""
+    """The bundled Leaflet/jQuery/Supercluster/borders files."""
     return resources_dir() / "map"
 
 
@@ -239,14 +239,12 @@ def _new_map(online_tiles: bool, bridge: bool) -> folium.Map:
     m.default_js = [
         ("leaflet", _asset("leaflet/leaflet.js")),
         ("jquery", _asset("jquery/jquery.min.js")),
-        ("markercluster", _asset("markercluster/leaflet.markercluster.js")),
+        ("supercluster", _asset("supercluster/supercluster.min.js")),
         *([("qwebchannel", QWEBCHANNEL_JS)] if bridge else []),
         ("crosscheck", _asset("crosscheck_map.js")),
     ]
     m.default_css = [
         ("leaflet_css", _asset("leaflet/leaflet.css")),
-        ("markercluster_css", _asset("markercluster/MarkerCluster.css")),
-        ("markercluster_default_css", _asset("markercluster/MarkerCluster.Default.css")),
         ("crosscheck_css", _asset("crosscheck_map.css")),
     ]
     if online_tiles:
@@ -291,7 +289,7 @@ def install_assets(out_dir: Path) -> Path:
     """Copy the scripts, styles and licences beside the page (the borders are embedded instead)."""
     target = out_dir / ASSETS_FOLDER
     shutil.copytree(map_assets_dir(), target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("*.geojson", "ASSETS.md"))
+                    ignore=shutil.ignore_patterns("*.geojson", "ASSETS.md", "markercluster"))
     return target
 
 

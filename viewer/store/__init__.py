@@ -1,5 +1,6 @@
 """Storing: the SQLite workspace."""
 
-from viewer.store.workspace import SCHEMA_VERSION, Workspace, WorkspaceError
+from viewer.store.workspace import (SCHEMA_VERSION, WORKSPACE_SUFFIX, Workspace, WorkspaceError,
+                                    is_workspace_file)
 
-__all__ = ["SCHEMA_VERSION", "Workspace", "WorkspaceError"]
+__all__ = ["SCHEMA_VERSION", "WORKSPACE_SUFFIX", "Workspace", "WorkspaceError", "is_workspace_file"]

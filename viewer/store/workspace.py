@@ -40,6 +40,20 @@ SCHEMA_VERSION = 1
 APPLICATION_ID = 0x43524F53  # "CROS": marks the file as ours
 
 
+#: The file name ending the window offers for workspaces (any name works).
+WORKSPACE_SUFFIX = ".crosscheck"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_workspace_file(path: str | Path) -> bool:
+    """True for an existing SQLite file (a workspace, or another database we will refuse)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == _SQLITE_MAGIC
+    except OSError:
+        return False
+
+
 class WorkspaceError(RuntimeError):
     """A workspace that cannot be opened, with a message a user can act on."""
 
@@ -110,30 +124,30 @@ class Workspace:
     One Workspace per thread: the ingest worker opens its own on the same path.
     """
 
-    def __init__(self, path: str | Path = ":memory:") -> None:
+    def __init__(self, path: str | Path = ":memory:", busy_timeout_ms: int = 5000) -> None:
         self.path = str(path)
         self._lock = threading.RLock()
-        self._conn = self._connect(self.path)
+        self._conn = self._connect(self.path, busy_timeout_ms)
         self._migrate()
 
     # ------------------------------------------------------------------ opening
 
     @staticmethod
-    def _connect(path: str) -> sqlite3.Connection:
+    def _connect(path: str, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
         if path != ":memory:":
             target = Path(path)
             if target.is_dir():
                 raise WorkspaceError(f"{path} is a folder, not a workspace file.")
             if target.exists() and target.stat().st_size > 0:
-                with open(target, "rb") as handle:
-                    if handle.read(16) != b"SQLite format 3\x00":
-                        raise WorkspaceError(
-                            f"{path} is not a Crosscheck workspace (it is not an SQLite file). "
-                            "Choose a .crosscheck workspace, or give a new file name."
-                        )
+                if not is_workspace_file(target):
+                    raise WorkspaceError(
+                        f"{path} is not a Crosscheck workspace (it is not an SQLite file). "
+                        "Choose a .crosscheck workspace, or give a new file name."
+                    )
             target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                   timeout=busy_timeout_ms / 1000)
             conn.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -316,9 +330,17 @@ class Workspace:
         events: list[Event],
         clusters: list[EventCluster],
         conflicts: list[Conflict],
-    ) -> None:
-        """Store one analysis run, replacing the previous one, atomically."""
+        inputs_generation: int | None = None,
+    ) -> bool:
+        """Store one analysis run, replacing the previous one, atomically.
+
+        ``inputs_generation`` is :meth:`generation` as read before the inputs of
+        the analysis were: if anything changed since (a correction made while it
+        ran), nothing is stored and False is returned, so the caller runs again.
+        """
         with self._transaction() as conn:
+            if inputs_generation is not None and self._generation(conn) != inputs_generation:
+                return False
             conn.execute("UPDATE articles SET analysed_published = NULL, analysed_published_from = NULL")
             conn.executemany(
                 "UPDATE articles SET analysed_published = ?, analysed_published_from = ? WHERE id = ?",
@@ -349,11 +371,23 @@ class Workspace:
                 [(c.id, c.cluster_id, c.kind, json.dumps(asdict(c))) for c in conflicts],
             )
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('analysis', ?)", (__version__,))
+        return True
 
     @staticmethod
-    def _mark_stale(conn: sqlite3.Connection) -> None:
+    def _generation(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def generation(self) -> int:
+        """A counter that grows with every change to what analysis reads."""
+        return self._generation(self._conn)
+
+    @classmethod
+    def _mark_stale(cls, conn: sqlite3.Connection) -> None:
         """What was read or corrected changed: the stored analysis no longer matches it."""
         conn.execute("DELETE FROM meta WHERE key = 'analysis'")
+        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('generation', ?)",
+                     (str(cls._generation(conn) + 1),))
 
     def analysis_is_current(self) -> bool:
         """True when the stored analysis was made by this version from what the workspace holds now."""
@@ -380,18 +414,29 @@ class Workspace:
 
     def add_correction(self, correction: Correction) -> Correction:
         """Store a correction; returns it with its row id (used to undo it)."""
+        return self.add_corrections([correction])[0]
+
+    def add_corrections(self, corrections: list[Correction]) -> list[Correction]:
+        """Store several corrections in one transaction: all of them or none."""
+        stored = []
         with self._transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO corrections (kind, target, payload, created_at) VALUES (?,?,?,?)",
-                (correction.kind, correction.target, json.dumps(correction.payload), _now()),
-            )
-            row_id = cursor.lastrowid
+            for correction in corrections:
+                cursor = conn.execute(
+                    "INSERT INTO corrections (kind, target, payload, created_at) VALUES (?,?,?,?)",
+                    (correction.kind, correction.target, json.dumps(correction.payload), _now()),
+                )
+                stored.append(Correction(correction.kind, correction.target, correction.payload,
+                                         cursor.lastrowid))
             self._mark_stale(conn)
-        return Correction(correction.kind, correction.target, correction.payload, row_id)
+        return stored
 
     def remove_correction(self, correction_id: int) -> None:
+        self.remove_corrections([correction_id])
+
+    def remove_corrections(self, correction_ids: list[int]) -> None:
+        """Remove several corrections in one transaction (undo of a multi-part correction)."""
         with self._transaction() as conn:
-            conn.execute("DELETE FROM corrections WHERE id = ?", (correction_id,))
+            conn.executemany("DELETE FROM corrections WHERE id = ?", [(i,) for i in correction_ids])
             self._mark_stale(conn)
 
     # ------------------------------------------------------------- user places

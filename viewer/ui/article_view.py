@@ -38,17 +38,22 @@ class ArticleDialog(QDialog):
         self.show_passage(start, end)
 
     def show_passage(self, start: int, end: int) -> None:
-        """Select [start, end) and scroll it into view."""
-        length = len(self.article.text)
-        start, end = max(0, min(start, length)), max(0, min(end, length))
+        """Select [start, end) (Python offsets) and scroll it into view."""
+        text = self.article.text
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
         cursor = self.text.textCursor()
-        cursor.setPosition(start)
-        cursor.setPosition(end, QTextCursor.KeepAnchor)
+        cursor.setPosition(utf16_offset(text, start))
+        cursor.setPosition(utf16_offset(text, end), QTextCursor.KeepAnchor)
         self.text.setTextCursor(cursor)
         self.text.ensureCursorVisible()
 
     def selected_text(self) -> str:
         return self.text.textCursor().selectedText().replace("\u2029", "\n")
+
+
+def utf16_offset(text: str, index: int) -> int:
+    """Qt counts UTF-16 units, Python code points: an emoji before ``index`` counts twice in Qt."""
+    return len(text[:index].encode("utf-16-le")) // 2
 
 
 def _escape(text: str) -> str:

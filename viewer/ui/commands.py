@@ -1,15 +1,23 @@
 """Undoable corrections: each user correction is a QUndoCommand over the workspace.
 
-redo stores the correction (``Workspace.add_correction``) and asks for a
-re-analysis; undo deletes it by the row id it got and re-analyses.  The
-corrections live in the workspace, so they are saved the moment they are made
-and re-applied by every later analysis; the undo stack only remembers ids.
+redo stores the correction(s) in one transaction (``Workspace.add_corrections``)
+and asks for a re-analysis; undo deletes them by the row ids they got, again in
+one transaction.  The corrections live in the workspace, so they are saved the
+moment they are made and re-applied by every later analysis; the undo stack
+only remembers ids.
+
+A write can fail (the worker holds the write lock, the disk is full): then
+nothing is stored, the command marks itself obsolete so QUndoStack drops it
+(no phantom undo step), and ``on_failure`` tells the user.  A failed undo
+leaves the corrections stored and says so; the window then steps the stack
+forward again so what it shows matches the file.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import logging
 import re
 from typing import Any, Callable, Iterable
 
@@ -18,36 +26,63 @@ from PySide6.QtGui import QUndoCommand
 from viewer.model import Conflict, Correction
 from viewer.store import Workspace
 
+log = logging.getLogger("crosscheck")
+
 WorkspaceGetter = Callable[[], Workspace]
 Reanalyse = Callable[[], None]
+#: Called with (command text, the exception, True if it was an undo) when a write fails.
+FailureHandler = Callable[[str, BaseException, bool], None]
+
+
+def _log_failure(text: str, exc: BaseException, undoing: bool) -> None:
+    log.error("%s of %r failed: %s", "undo" if undoing else "redo", text, exc)
 
 
 class CorrectionCommand(QUndoCommand):
-    """Apply one or more corrections as a single undo step."""
+    """Apply one or more corrections as a single undo step (all stored, or none)."""
 
     def __init__(self, text: str, corrections: Iterable[Correction], workspace: WorkspaceGetter,
-                 reanalyse: Reanalyse) -> None:
+                 reanalyse: Reanalyse, on_failure: FailureHandler | None = None) -> None:
         super().__init__(text)
         self._pending = [Correction(c.kind, c.target, dict(c.payload)) for c in corrections]
         self._stored: list[Correction] = []
         self._workspace = workspace
         self._reanalyse = reanalyse
+        self._on_failure = on_failure or _log_failure
+        self.error: BaseException | None = None
 
     @property
     def corrections(self) -> list[Correction]:
         """The stored corrections (with row ids) while applied, else what will be stored."""
         return list(self._stored) or list(self._pending)
 
+    @property
+    def applied(self) -> bool:
+        return bool(self._stored)
+
     def redo(self) -> None:
-        workspace = self._workspace()
-        self._stored = [workspace.add_correction(c) for c in self._pending]
+        if self._stored:  # still stored (the undo before failed): nothing to write again
+            self._reanalyse()
+            return
+        try:
+            self._stored = self._workspace().add_corrections(self._pending)
+        except Exception as exc:  # noqa: BLE001 - a raising redo would still be pushed by PySide6
+            self.error = exc
+            self.setObsolete(True)  # QUndoStack deletes an obsolete command instead of keeping it
+            self._on_failure(self.text(), exc, False)
+            return
+        self.error = None
         self._reanalyse()
 
     def undo(self) -> None:
-        workspace = self._workspace()
-        for correction in reversed(self._stored):
-            if correction.id is not None:
-                workspace.remove_correction(correction.id)
+        ids = [c.id for c in self._stored if c.id is not None]
+        try:
+            self._workspace().remove_corrections(ids)
+        except Exception as exc:  # noqa: BLE001 - reported; the corrections stay applied
+            self.error = exc
+            self._on_failure(self.text(), exc, True)
+            return
+        self.error = None
         self._stored = []
         self._reanalyse()
 
@@ -105,47 +140,50 @@ def conflict_event_ids(conflict: Conflict) -> list[str]:
 
 class SetPublishedCommand(CorrectionCommand):
     def __init__(self, article_id: str, day: dt.date, label: str, workspace: WorkspaceGetter,
-                 reanalyse: Reanalyse) -> None:
+                 reanalyse: Reanalyse, on_failure: FailureHandler | None = None) -> None:
         correction = Correction("set_published", article_id, {"date": day.isoformat()})
         super().__init__(f"Set publication date of {label} to {day.isoformat()}", [correction],
-                         workspace, reanalyse)
+                         workspace, reanalyse, on_failure)
 
 
 class EditWhenCommand(CorrectionCommand):
     def __init__(self, event_id: str, value: str, workspace: WorkspaceGetter, reanalyse: Reanalyse,
-                 text: str | None = None) -> None:
+                 text: str | None = None, on_failure: FailureHandler | None = None) -> None:
         payload = when_payload(value, text)
         super().__init__(f"Set event date to {payload['value']}",
-                         [Correction("set_when", event_id, payload)], workspace, reanalyse)
+                         [Correction("set_when", event_id, payload)], workspace, reanalyse, on_failure)
 
 
 class EditWhereCommand(CorrectionCommand):
     def __init__(self, event_id: str, payload: dict[str, Any], workspace: WorkspaceGetter,
-                 reanalyse: Reanalyse) -> None:
+                 reanalyse: Reanalyse, on_failure: FailureHandler | None = None) -> None:
         super().__init__(f"Set event place to {payload['name']}",
-                         [Correction("set_where", event_id, payload)], workspace, reanalyse)
+                         [Correction("set_where", event_id, payload)], workspace, reanalyse, on_failure)
 
 
 class MergeClustersCommand(CorrectionCommand):
-    def __init__(self, event_ids: Iterable[str], workspace: WorkspaceGetter, reanalyse: Reanalyse) -> None:
+    def __init__(self, event_ids: Iterable[str], workspace: WorkspaceGetter, reanalyse: Reanalyse,
+                 on_failure: FailureHandler | None = None) -> None:
         ids = sorted(set(event_ids))
         if len(ids) < 2:
             raise ValueError("Select events of at least two clusters (or two events) to merge.")
         super().__init__(f"Merge {len(ids)} events into one cluster",
-                         [Correction("merge", "", {"event_ids": ids})], workspace, reanalyse)
+                         [Correction("merge", "", {"event_ids": ids})], workspace, reanalyse, on_failure)
 
 
 class SplitFromClusterCommand(CorrectionCommand):
-    def __init__(self, event_ids: Iterable[str], workspace: WorkspaceGetter, reanalyse: Reanalyse) -> None:
+    def __init__(self, event_ids: Iterable[str], workspace: WorkspaceGetter, reanalyse: Reanalyse,
+                 on_failure: FailureHandler | None = None) -> None:
         ids = sorted(set(event_ids))
         if not ids:
             raise ValueError("Select the events to take out of their cluster.")
         super().__init__(f"Split {len(ids)} event(s) from their cluster",
-                         [Correction("split", "", {"event_ids": ids})], workspace, reanalyse)
+                         [Correction("split", "", {"event_ids": ids})], workspace, reanalyse, on_failure)
 
 
 class NotAConflictCommand(CorrectionCommand):
-    def __init__(self, conflicts: Iterable[Conflict], workspace: WorkspaceGetter, reanalyse: Reanalyse) -> None:
+    def __init__(self, conflicts: Iterable[Conflict], workspace: WorkspaceGetter, reanalyse: Reanalyse,
+                 on_failure: FailureHandler | None = None) -> None:
         items = list(conflicts)
         if not items:
             raise ValueError("Select an event of a conflict first.")
@@ -154,4 +192,5 @@ class NotAConflictCommand(CorrectionCommand):
             for c in items
         ]
         kinds = " and ".join(sorted({c.kind for c in items}))
-        super().__init__(f"Mark {kinds} conflict as not a conflict", corrections, workspace, reanalyse)
+        super().__init__(f"Mark {kinds} conflict as not a conflict", corrections, workspace, reanalyse,
+                         on_failure)

@@ -8,6 +8,7 @@ what happened and what to do, and the traceback goes to a log file.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -39,10 +40,24 @@ def configure_logging() -> None:
     log.setLevel(logging.INFO)
 
 
+def is_busy_error(exc: BaseException) -> bool:
+    """SQLite's "database is locked": another thread holds the write lock past our busy timeout."""
+    for error in (exc, exc.__cause__, exc.__context__):
+        if isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error)):
+            return True
+    return False
+
+
+BUSY_MESSAGE = ("The workspace is busy (articles are being read or analysed). "
+                "Nothing was changed; try again in a moment.")
+
+
 def user_message(exc: BaseException) -> str:
     """A sentence a user can act on, for the exceptions we can foresee."""
     from viewer.store import WorkspaceError
 
+    if is_busy_error(exc):
+        return BUSY_MESSAGE
     if isinstance(exc, WorkspaceError):
         return str(exc)
     if isinstance(exc, PermissionError):
@@ -78,7 +93,8 @@ class ErrorReporter(QObject):
     def _show(self, message: str) -> None:
         parent = self._parent_widget()
         if self._box is None:
-            self._box = QMessageBox(QMessageBox.Warning, "Crosscheck", message, QMessageBox.Ok, parent)
+            self._box = QMessageBox(QMessageBox.Warning, "Crosscheck", "", QMessageBox.Ok, parent)
+            self._box.setTextFormat(Qt.PlainText)  # messages quote file names and article text
             self._box.setWindowModality(Qt.NonModal)
             self._box.setAttribute(Qt.WA_DeleteOnClose, False)
         self._box.setText(message)

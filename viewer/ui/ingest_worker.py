@@ -5,7 +5,12 @@ window's file (SQLite connections are per thread).  Jobs are queued signals,
 so they run one after another in the order asked: load the pipeline, ingest,
 analyse.  Progress is throttled to a few updates a second so the GUI thread
 never drowns in signals; cancellation is a ``threading.Event`` that
-``pipeline.ingest`` polls between articles, so finished articles are kept.
+``pipeline.ingest`` and re-extraction poll between articles, so finished
+articles are kept.
+
+Every result carries the *generation* of the workspace it was computed on:
+switching workspace bumps the generation, and the controller drops answers
+from an older one (an analysis of the previous file may still be running).
 """
 
 from __future__ import annotations
@@ -68,15 +73,16 @@ class IngestWorker(QObject):
     pipelineFailed = Signal(str)
     status = Signal(str)
     progress = Signal(int, int, str)  # done, total, current file
-    fileFailed = Signal(str, str)  # path, message
-    ingestFinished = Signal(object)  # IngestReport | None
-    storyReady = Signal(object)  # Story
+    fileFailed = Signal(int, str, str)  # generation, path, message
+    ingestFinished = Signal(int, object)  # generation, IngestReport | None
+    storyReady = Signal(int, object)  # generation, Story
     failed = Signal(str)
     jobDone = Signal()
 
     def __init__(self, workspace_path: str, cancel: threading.Event) -> None:
         super().__init__()
         self._workspace_path = workspace_path
+        self._generation = 0
         self._workspace: Workspace | None = None
         self._cancel = cancel
         self._extractor: Any = None
@@ -109,7 +115,7 @@ class IngestWorker(QObject):
     def _on_progress(self, item: Any) -> None:
         """Called by ``ingest`` after every file: errors always, counts throttled."""
         if item.error is not None:
-            self.fileFailed.emit(item.error.path, item.error.message)
+            self.fileFailed.emit(self._generation, item.error.path, item.error.message)
         now = time.monotonic()
         if item.done == item.total or now - self._last_progress >= PROGRESS_INTERVAL_S:
             self._last_progress = now
@@ -128,14 +134,15 @@ class IngestWorker(QObject):
         finally:
             self.jobDone.emit()
 
-    @Slot(str)
-    def set_workspace(self, path: str) -> None:
+    @Slot(str, int)
+    def set_workspace(self, path: str, generation: int) -> None:
         """Switch files (Open, New, Save As); pins of the new workspace need a fresh extractor."""
         try:
             if self._workspace is not None:
                 self._workspace.close()
             self._workspace = None
             self._workspace_path = path
+            self._generation = generation
             self._extractor = None
         finally:
             self.jobDone.emit()
@@ -154,7 +161,7 @@ class IngestWorker(QObject):
             log.error("ingest failed:\n%s", traceback.format_exc())
             self.failed.emit(describe_failure(exc, "Reading articles"))
         finally:
-            self.ingestFinished.emit(report)
+            self.ingestFinished.emit(self._generation, report)
             self.jobDone.emit()
 
     @Slot()
@@ -166,6 +173,9 @@ class IngestWorker(QObject):
             extractor = self._ensure_extractor()
             articles = workspace.articles(analysed=False)
             for done, article in enumerate(articles, 1):
+                if self._cancel.is_set():  # closing: the articles not yet re-read keep their events
+                    self.status.emit(f"Re-reading stopped after {done - 1} of {len(articles)} articles.")
+                    break
                 workspace.replace_extraction(article.id, extractor.extract(article))
                 self._on_progress(_Progress(done, len(articles), article.path))
         except BaseException as exc:  # noqa: BLE001
@@ -186,7 +196,7 @@ class IngestWorker(QObject):
             except ImportError as exc:
                 self.failed.emit(describe_failure(exc, "Matching events across sources"))
                 story = workspace.load_story()
-            self.storyReady.emit(story)
+            self.storyReady.emit(self._generation, story)
         except BaseException as exc:  # noqa: BLE001
             log.error("analysis failed:\n%s", traceback.format_exc())
             self.failed.emit(describe_failure(exc, "Analysing the articles"))
@@ -196,9 +206,20 @@ class IngestWorker(QObject):
 
     def _emit_stored_story(self) -> None:
         try:
-            self.storyReady.emit(self._open_workspace().load_story())
+            self.storyReady.emit(self._generation, self._open_workspace().load_story())
         except BaseException:  # noqa: BLE001 - already reported
             log.error("loading the stored story failed:\n%s", traceback.format_exc())
+
+    @Slot()
+    def open_story(self) -> None:
+        """Show what the workspace holds (reading every article's text is slow: here, not in the GUI)."""
+        try:
+            self.storyReady.emit(self._generation, self._open_workspace().load_story())
+        except BaseException as exc:  # noqa: BLE001
+            log.error("opening the workspace failed:\n%s", traceback.format_exc())
+            self.failed.emit(describe_failure(exc, "Opening the workspace"))
+        finally:
+            self.jobDone.emit()
 
     @Slot()
     def close(self) -> None:
@@ -229,16 +250,18 @@ class IngestController(QObject):
     busyChanged = Signal(bool)
 
     _requestLoad = Signal()
-    _requestWorkspace = Signal(str)
+    _requestWorkspace = Signal(str, int)
     _requestIngest = Signal(list)
     _requestReextract = Signal()
     _requestAnalyse = Signal()
+    _requestOpen = Signal()
 
     def __init__(self, workspace_path: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cancel = threading.Event()
         self._pending = 0
         self._ingests = 0
+        self._generation = 0  # bumped by set_workspace; older answers are dropped
         self.pipeline_loaded = False
         self.last_story: Story | None = None
         self._thread = QThread()
@@ -255,11 +278,12 @@ class IngestController(QObject):
         self._requestIngest.connect(w.ingest)
         self._requestReextract.connect(w.reextract)
         self._requestAnalyse.connect(w.analyse)
+        self._requestOpen.connect(w.open_story)
         w.pipelineReady.connect(self._on_pipeline_ready)
         w.pipelineFailed.connect(self.pipelineFailed)
         w.status.connect(self.status)
         w.progress.connect(self.progress)
-        w.fileFailed.connect(self.fileFailed)
+        w.fileFailed.connect(self._on_file_failed)
         w.ingestFinished.connect(self._on_ingest_finished)
         w.storyReady.connect(self._on_story)
         w.failed.connect(self.failed)
@@ -277,7 +301,14 @@ class IngestController(QObject):
         self._queue(self._requestLoad)
 
     def set_workspace(self, path: str) -> None:
-        self._queue(self._requestWorkspace, path)
+        """Work on ``path`` from now on; results still coming for the previous file are dropped."""
+        self._generation += 1
+        self._queue(self._requestWorkspace, path, self._generation)
+
+    def open_story(self) -> None:
+        """Load the stored story (storyReady), then re-analyse it (storyReady again)."""
+        self._queue(self._requestOpen)
+        self._queue(self._requestAnalyse)
 
     def ingest(self, paths: list[str]) -> None:
         """Read ``paths`` into the workspace, then analyse."""
@@ -288,6 +319,8 @@ class IngestController(QObject):
         self._queue(self._requestAnalyse)
 
     def reextract(self) -> None:
+        if self._ingests == 0:
+            self._cancel.clear()  # a cancelled ingest must not stop the next re-reading
         self._queue(self._requestReextract)
         self._queue(self._requestAnalyse)
 
@@ -315,24 +348,59 @@ class IngestController(QObject):
         self.pipeline_loaded = True
         self.pipelineReady.emit()
 
-    def _on_ingest_finished(self, report: Any) -> None:
-        self._ingests = max(0, self._ingests - 1)
-        self.ingestFinished.emit(report)
+    def _is_current(self, generation: int) -> bool:
+        return generation == self._generation
 
-    def _on_story(self, story: Story) -> None:
+    def _on_file_failed(self, generation: int, path: str, message: str) -> None:
+        if self._is_current(generation):
+            self.fileFailed.emit(path, message)
+
+    def _on_ingest_finished(self, generation: int, report: Any) -> None:
+        self._ingests = max(0, self._ingests - 1)
+        if self._is_current(generation):
+            self.ingestFinished.emit(report)
+        else:
+            log.info("dropped the ingest report of a workspace no longer open")
+
+    def _on_story(self, generation: int, story: Story) -> None:
+        if not self._is_current(generation):
+            log.info("dropped the story of a workspace no longer open")
+            return
         self.last_story = story
         self.storyReady.emit(story)
 
-    def shutdown(self, timeout_ms: int = 10000) -> None:
-        """Cancel, close the worker's workspace and stop the thread (on window close)."""
-        if not self._thread.isRunning():
-            return
+    # ------------------------------------------------------------- stopping
+
+    @property
+    def finished(self) -> Any:
+        """The thread's ``finished`` signal: the worker has stopped for good."""
+        return self._thread.finished
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def request_stop(self) -> None:
+        """Cancel reading and stop after the current job; queued jobs are dropped.  Does not block."""
         self._cancel.set()
         self._thread.quit()
-        if not self._thread.wait(timeout_ms):
-            log.error("the ingest thread did not stop within %d ms", timeout_ms)
-            return
+
+    def shutdown(self, timeout_ms: int = 10000) -> None:
+        """Cancel, stop the thread and close the worker's workspace; blocks until the thread has stopped.
+
+        A running QThread must never be destroyed (Qt aborts the process), so
+        after ``timeout_ms`` this only logs and keeps waiting for the current
+        job (an analysis cannot be interrupted) to finish.
+        """
+        if self._thread.isRunning():
+            self.request_stop()
+            if not self._thread.wait(timeout_ms):
+                log.warning("the ingest thread is still finishing after %d ms; waiting for it", timeout_ms)
+                self._thread.wait()
         self._worker.close()  # the thread has stopped: safe to close its connection from here
+        self._ingests = 0
+        if self._pending:
+            self._pending = 0
+            self.busyChanged.emit(False)
 
 
 __all__ = ["IngestController", "IngestWorker", "build_gazetteer_out_of_process", "describe_failure"]
