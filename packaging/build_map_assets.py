@@ -6,9 +6,10 @@ package registries instead of from hand-copied files.
 
 What it does:
 
-1. ``npm pack leaflet@1.9.4 jquery@3.7.1 leaflet.markercluster@1.5.3`` in a temp
-   dir and copies the minified dist files plus each package's licence file into
-   ``resources/map/{leaflet,jquery,markercluster}/``.
+1. ``npm pack leaflet@1.9.4 jquery@3.7.1 supercluster@9.1.0 kdbush@4.1.0`` in a
+   temp dir and copies the minified dist files plus each package's licence file
+   into ``resources/map/{leaflet,jquery,supercluster}/`` (supercluster's dist
+   build bundles kdbush, hence only kdbush's licence).
 2. ``pip download --no-deps geopandas==0.14.4`` and reads the public-domain
    Natural Earth 1:110m countries shapefile it ships
    (``geopandas/datasets/naturalearth_lowres/``) with ``pyshp`` (build-time only:
@@ -83,13 +84,15 @@ NPM_ASSETS: tuple[NpmAsset, ...] = (
         ),
     ),
     NpmAsset(
-        "leaflet.markercluster@1.5.3", "markercluster", "MIT",
+        "supercluster@9.1.0", "supercluster", "ISC",
         (
-            ("package/dist/leaflet.markercluster.js", "leaflet.markercluster.js"),
-            ("package/dist/MarkerCluster.css", "MarkerCluster.css"),
-            ("package/dist/MarkerCluster.Default.css", "MarkerCluster.Default.css"),
-            ("package/MIT-LICENCE.txt", "MIT-LICENCE.txt"),
+            ("package/dist/supercluster.min.js", "supercluster.min.js"),  # bundles kdbush
+            ("package/LICENSE", "LICENSE"),
         ),
+    ),
+    NpmAsset(
+        "kdbush@4.1.0", "supercluster", "ISC",
+        (("package/LICENSE", "LICENSE-kdbush"),),
     ),
 )
 

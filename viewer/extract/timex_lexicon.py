@@ -75,7 +75,7 @@ NUMBER_WORD_RX = (
 )
 #: A count: digits, number words ("twenty-four", "twenty four"), "a", "a couple of", "several"...
 NUMBER_RX = (
-    rf"(?:\d+(?:\.\d+)?|{NUMBER_WORD_RX}(?:[\s-]{NUMBER_WORD_RX})?|a\s+dozen|dozen|a\s+couple\s+of|a\s+couple"
+    rf"(?:\d+(?:\.\d+)?|(?:{NUMBER_WORD_RX}|an?)\s+(?:hundred|thousand)|{NUMBER_WORD_RX}(?:[\s-]{NUMBER_WORD_RX})?|a\s+dozen|dozen|a\s+couple\s+of|a\s+couple"
     r"|a\s+single|an?|several|a\s+few|few|many|some|numerous|a\s+number\s+of|multiple)"
 )
 ORDINAL_RX = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
@@ -125,9 +125,14 @@ def parse_number(words: str) -> int | None:
         return NUMBER_WORDS[cleaned]
     total = 0
     for part in re.split(r"[\s-]+", cleaned):
-        if part not in NUMBER_WORDS:
+        if part == "thousand":
+            total = max(total, 1) * 1000  # "two thousand", "a thousand"
+        elif part == "hundred" and total:
+            total *= 100
+        elif part in NUMBER_WORDS:
+            total += NUMBER_WORDS[part]
+        else:
             return None
-        total += NUMBER_WORDS[part]
     return total
 
 

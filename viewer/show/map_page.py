@@ -289,7 +289,7 @@ def install_assets(out_dir: Path) -> Path:
     """Copy the scripts, styles and licences beside the page (the borders are embedded instead)."""
     target = out_dir / ASSETS_FOLDER
     shutil.copytree(map_assets_dir(), target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("*.geojson", "ASSETS.md", "markercluster"))
+                    ignore=shutil.ignore_patterns("*.geojson", "ASSETS.md"))
     return target
 
 

@@ -8,6 +8,7 @@ story, so sorting and filtering 100k rows stays cheap.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,16 @@ EVENT_ID_ROLE = Qt.UserRole + 1
 SORT_ROLE = Qt.UserRole + 2
 ModelIndex = QModelIndex | QPersistentModelIndex
 
+
+
+def plain_tooltip(text: str) -> str:
+    """Tooltip markup showing ``text`` literally.
+
+    Qt renders a tooltip as rich text whenever it *might* be HTML (even
+    "a < b > c"), so article text is escaped and wrapped in <p> (which also
+    lets long tooltips wrap).
+    """
+    return f"<p>{html.escape(text)}</p>" if text else ""
 
 @dataclass(frozen=True)
 class EventRow:
@@ -186,8 +197,9 @@ class EventTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         column = index.column()
         if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            return (row.source, row.what, row.when, row.where, row.cluster,
+            text = (row.source, row.what, row.when, row.where, row.cluster,
                     "⚠ " + row.conflict if row.conflict else "")[column]
+            return plain_tooltip(text) if role == Qt.ToolTipRole else text
         if role == SORT_ROLE:
             return SORT_KEYS[column](row)
         if role == EVENT_ID_ROLE:

@@ -114,6 +114,19 @@ def _clauses(sides: list[ConflictSide], phrase, verb: str = "place it") -> str:
     return "; ".join(clauses) + "."
 
 
+def _summarised(conflicts: list[Conflict]) -> tuple[Conflict | None, Conflict | None]:
+    """The live time and place conflicts the summary composes from their sides (two sides or more)."""
+    live = [c for c in conflicts if not c.dismissed and len(c.sides) >= 2]
+    return (next((c for c in live if c.kind == "time"), None),
+            next((c for c in live if c.kind == "place"), None))
+
+
+def unsummarised_conflicts(conflicts: list[Conflict]) -> list[Conflict]:
+    """Live conflicts the summary cannot describe from sides: for these the core's explanation is shown."""
+    covered = {id(c) for c in _summarised(conflicts) if c is not None}
+    return [c for c in conflicts if not c.dismissed and id(c) not in covered]
+
+
 def conflict_summary(conflicts: list[Conflict], story: Story) -> str:
     """Plain sentences for a cluster's live conflicts, composed from the conflict sides.
 
@@ -122,12 +135,10 @@ def conflict_summary(conflicts: list[Conflict], story: Story) -> str:
     same sources are joined into one clause per version; otherwise each kind
     gets its own sentence (never attributing a place to sources that did not name it).
     """
-    live = [c for c in conflicts if not c.dismissed]
-    if not live:
+    time_conflict, place_conflict = _summarised(conflicts)
+    if time_conflict is None and place_conflict is None:
         return ""
     events = story.event_index()
-    time_conflict = next((c for c in live if c.kind == "time"), None)
-    place_conflict = next((c for c in live if c.kind == "place"), None)
     if time_conflict and place_conflict:
         pairs = _same_sources(time_conflict, place_conflict)
         if pairs is not None:
@@ -175,9 +186,10 @@ def cluster_html(cluster_id: str, story: Story) -> str:
     summary = conflict_summary(conflicts, story)
     if summary:
         parts.append(f'<p style="color:{CONFLICT_COLOUR}"><b>Sources disagree:</b> {html.escape(summary)}</p>')
-    details = [f"<li>{html.escape(c.explanation)}</li>" for c in conflicts if not c.dismissed and c.explanation]
+    details = [f"<li>{html.escape(c.explanation)}</li>" for c in unsummarised_conflicts(conflicts) if c.explanation]
     if details:
-        parts.append(f'<ul style="color:#555; margin-top:0">{"".join(details)}</ul>')
+        lead = "" if summary else f'<p style="color:{CONFLICT_COLOUR}"><b>Sources disagree:</b></p>'
+        parts.append(f'{lead}<ul style="color:#555; margin-top:0">{"".join(details)}</ul>')
     for conflict in conflicts:
         if conflict.dismissed:
             parts.append(f"<p><i>The {conflict.kind} difference was marked “not a conflict”.</i></p>")

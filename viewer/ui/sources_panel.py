@@ -11,6 +11,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from viewer.model import Article, ReadError, Story
+from viewer.ui.event_list import plain_tooltip
 
 ARTICLE_ROLE = Qt.UserRole + 1
 COLUMNS = ("Source", "Published", "Date is", "Events", "File")
@@ -82,8 +83,8 @@ class SourcesPanel(QWidget):
         item = QTreeWidgetItem([name, published, date_origin(article), str(n_events),
                                 Path(article.path).name])
         item.setData(0, ARTICLE_ROLE, article.id)
-        item.setToolTip(0, article.title or name)
-        item.setToolTip(4, article.path)
+        item.setToolTip(0, plain_tooltip(article.title or name))
+        item.setToolTip(4, plain_tooltip(article.path))
         item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
         return item
 
@@ -94,7 +95,7 @@ class SourcesPanel(QWidget):
         brush = QBrush(QColor(ERROR_COLOUR))
         for column in range(len(COLUMNS)):
             item.setForeground(column, brush)
-            item.setToolTip(column, f"{error.path}: {error.message}")
+            item.setToolTip(column, plain_tooltip(f"{error.path}: {error.message}"))
         return item
 
     # --------------------------------------------------------------- queries
