@@ -100,3 +100,15 @@ def test_not_conflict_correction_dismisses_by_id_or_event_ids():
 def test_single_article_clusters_have_no_conflicts():
     events = [event("000:1:0", SEPT_2018, KESHMA), event("000:2:0", JAN_10, HAJIN)]
     assert detect_conflicts([cluster(events)], events) == []
+
+
+def test_a_dismissed_conflict_comes_back_when_a_new_version_appears():
+    """The user dismissed "September 2018 vs 10 January 2019"; a third date reopens it."""
+    events = coup_events()
+    seen = Correction("not_conflict", "c-1:time",
+                      {"kind": "time", "sides": ["September 2018", "10 January 2019"]})
+    assert next(c for c in detect_conflicts([cluster(events)], events, [seen]) if c.kind == "time").dismissed
+    late = span("in July 2019", dt.date(2019, 7, 1), dt.date(2019, 7, 31), "month")
+    events.append(event("005:1:0", late, HAJIN))
+    reopened = next(c for c in detect_conflicts([cluster(events)], events, [seen]) if c.kind == "time")
+    assert len(reopened.sides) == 3 and not reopened.dismissed

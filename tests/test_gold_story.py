@@ -177,5 +177,16 @@ def test_corrections_survive_a_rerun(story, result):
         own = next(c for c in run.clusters if moved in c.event_ids)
         assert own.event_ids == [moved]
     assert [c.id for c in first.clusters] == [c.id for c in second.clusters]
-    still = [c for c in first.conflicts if c.id == time.id]
-    assert not still or still[0].dismissed
+
+
+def test_a_dismissed_conflict_stays_dismissed_on_every_rerun(story, result):
+    articles, events = story
+    cluster = coup_cluster(result)
+    time = next(c for c in result.conflicts if c.cluster_id == cluster.id and c.kind == "time")
+    assert not time.dismissed
+    dismissal = [Correction("not_conflict", time.id, {"kind": "time", "sides": [s.value for s in time.sides]})]
+    for _ in range(2):
+        rerun = analyse(articles, events, dismissal)
+        (again,) = [c for c in rerun.conflicts if c.id == time.id]
+        assert again.dismissed
+        assert [s.article_ids for s in again.sides] == [s.article_ids for s in time.sides]

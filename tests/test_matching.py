@@ -149,3 +149,13 @@ def test_same_kind_happenings_in_one_week_in_different_cities_stay_apart():
     clusters = cluster_events(events)
     assert cluster_of(clusters, "x0:0:0").event_ids == ["x0:0:0"]
     assert cluster_of(clusters, "y0:0:0").event_ids == ["y0:0:0"]
+
+
+def test_split_of_events_from_two_clusters_never_joins_them():
+    """Regression: "split" of one event from each of two clusters must not merge the two."""
+    from viewer.match.clusters import _apply_corrections
+    from viewer.model import Correction
+
+    sets = [{"a1", "a2"}, {"b1", "b2"}]
+    result = _apply_corrections(sets, [Correction("split", "", {"event_ids": ["a1", "b1"]})])
+    assert sorted(sorted(s) for s in result) == [["a1"], ["a2"], ["b1"], ["b2"]]

@@ -391,3 +391,9 @@ def test_extent_and_value_rules(text: str, expected: list[tuple[str, str]]) -> N
 def test_a_year_ago_ignores_a_focus_still_to_come() -> None:
     assert spans_of("Cuts will be made by year end. Output fell 8% from a year ago.") == [
         ("year end", "2019-12-31"), ("a year ago", "2018")]
+
+
+def test_current_as_an_adjective_is_the_present() -> None:
+    assert spans_of("It was delayed because of current market conditions.") == [("current", "PRESENT_REF")]
+    # the longer expression wins: "the current quarter" is a quarter, not the present
+    assert spans_of("Sales will grow in the current quarter.") == [("the current quarter", "2019-Q1")]

@@ -226,9 +226,16 @@ def detect_conflicts(clusters: list[EventCluster], events: list[Event],
 
 
 def _is_dismissed(conflict: Conflict, dismissals: list[Correction]) -> bool:
-    """A "not_conflict" correction matches by conflict id, or by kind and its event ids."""
+    """A "not_conflict" correction matches by conflict id, or by kind and its event ids.
+
+    When the correction records the versions the user saw (payload "sides"), a
+    version that appeared since (a new source, a new date) brings the conflict back.
+    """
     ids = {i for side in conflict.sides for i in side.event_ids}
     for correction in dismissals:
+        seen = correction.payload.get("sides")
+        if seen is not None and not {side.value for side in conflict.sides} <= set(seen):
+            continue
         if correction.target == conflict.id:
             return True
         wanted = set(correction.payload.get("event_ids") or [])

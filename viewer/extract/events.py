@@ -981,9 +981,10 @@ def _resolve_anaphor(event: Event, trig: _Trigger, history, sent_no: int) -> Non
     """Borrow actors (and, for "the incident", the kind) from the happening referred to.
 
     "The incident" refers to a nominal happening of any kind named in the last
-    few sentences; "the coup attempt" to the nearest earlier happening of the
-    same class in the article, however far back (the article is about one of
-    them), else to one of the same family ("the clash") in the last few sentences.
+    few sentences; "the coup attempt" to a happening of the same family ("the
+    clash", "the assault") in the last few sentences, else to the nearest earlier
+    happening of the same class in the article, however far back (the article is
+    about one of them).  Recent context wins: that is what a reader resolves first.
     """
     generic = trig.lemma in GENERIC_EVENT_NOUNS
     cls = trigger_class(trig.lemma)

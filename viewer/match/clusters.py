@@ -381,7 +381,7 @@ def _group_mentions(mentions: list[_Mention], text_weight: float = TEXT_WEIGHT) 
 
 
 def _apply_corrections(sets: list[set[str]], corrections: list[Correction]) -> list[set[str]]:
-    """Splits take ids out into a cluster of their own; merges join the ids' clusters."""
+    """Splits take ids out of their cluster into one of their own; merges join the ids' clusters."""
     for correction in corrections:
         ids = set(correction.payload.get("event_ids") or [])
         if not ids or correction.kind not in ("merge", "split"):
@@ -391,7 +391,8 @@ def _apply_corrections(sets: list[set[str]], corrections: list[Correction]) -> l
         if not ids:
             continue
         if correction.kind == "split":
-            sets = [s - ids for s in sets if s - ids] + [ids]
+            # Split within each cluster: ids taken from two clusters never end up together.
+            sets = [part for s in sets for part in (s - ids, s & ids) if part]
         else:
             joined = set().union(*(s for s in sets if s & ids))
             sets = [s for s in sets if not s & ids] + [joined]

@@ -39,6 +39,7 @@ ADMIN1_CONTEXT = 2.2
 ADMIN2_CONTEXT = 2.0
 CONTAINER_FIT = 6.0
 NEARBY_BONUS = 1.2
+COUNTY_PAIR_BONUS = 1.5  # "Paris" + "Henry County": the one Paris that lies in a Henry County
 OTHER_CONTINENT = -3.0
 MIN_CONTEXT_FOR_VARIANT = 0.3  # a spelling variant is accepted only in a country the article is about
 
@@ -125,6 +126,7 @@ class PlaceFinder:
         """Prior first, then twice with the document's context (each pass sharpens the next)."""
         for slot in slots:
             slot.best = max(slot.candidates, key=_prior, default=None) if slot.candidates else None
+        self._pairs = _CountyPairs.of(slots)
         for _ in range(2):
             context = _Context.of(slots, self.gazetteer)
             for i, slot in enumerate(slots):
@@ -152,6 +154,7 @@ class PlaceFinder:
             outer = next((s for s in slots if s.mention.start == m.container), None)
             score += CONTAINER_FIT * _fits_in(c, outer.best if outer else None)
         score += NEARBY_BONUS * _nearby(c, i, slots)
+        score += COUNTY_PAIR_BONUS * self._pairs.supports(c, place_key(m.text))
         return score
 
     def _acceptable(self, c: Candidate, slot: _Slot, ctx: "_Context") -> bool:
@@ -334,6 +337,46 @@ class _Context:
 
     def top_countries(self, n: int = 3) -> list[str]:
         return [cc for cc, _ in self.countries.most_common(n)]
+
+
+@dataclass
+class _CountyPairs:
+    """Which second-level regions (counties) the text's names could jointly mean.
+
+    Town and county names repeat across the US ("Paris" x 20, "Henry County"
+    x 10); a town candidate that lies inside a candidate of ANOTHER name in the
+    text (Paris, Tennessee in Henry County, Tennessee) is the coincidence a
+    reader relies on, whichever readings the other mentions currently have.
+    """
+
+    towns: dict[str, set[str]]  # admin2 code -> names with a town candidate there
+    counties: dict[str, set[str]]  # admin2 code -> names with that county as a candidate
+
+    @classmethod
+    def of(cls, slots: list[_Slot]) -> "_CountyPairs":
+        towns: dict[str, set[str]] = {}
+        counties: dict[str, set[str]] = {}
+        for slot in slots:
+            if slot.fixed is not None:
+                continue
+            key = place_key(slot.mention.text)
+            for c in slot.candidates:
+                if not c.admin2 or c.match not in ("exact", "key"):
+                    continue
+                if c.feature_code == "ADM2":
+                    counties.setdefault(c.admin2, set()).add(key)
+                elif c.feature_class == "P":
+                    towns.setdefault(c.admin2, set()).add(key)
+        return cls(towns, counties)
+
+    def supports(self, c: Candidate, key: str) -> float:
+        """1.0 when another name of the text pairs with ``c`` as town-in-county, else 0."""
+        if not c.admin2:
+            return 0.0
+        other = self.counties if c.feature_class == "P" else self.towns if c.feature_code == "ADM2" else None
+        if other is None:
+            return 0.0
+        return 1.0 if other.get(c.admin2, set()) - {key} else 0.0
 
 
 def _chosen(slot: _Slot) -> Candidate | None:

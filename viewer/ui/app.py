@@ -52,10 +52,14 @@ def run_app(paths: list[str], workspace: str | None = None) -> int:
     from viewer.ui.errors import install_excepthook
     from viewer.ui.main_window import MainWindow
 
+    from viewer.ui.ingest_worker import stop_all_workers
+
     window = MainWindow(workspace, paths=list(paths) or None)
     install_excepthook(lambda: window)
     window.show()
-    return app.exec()
+    code = app.exec()
+    stop_all_workers()  # never leave a QThread running when Python tears the objects down
+    return code
 
 
 if __name__ == "__main__":

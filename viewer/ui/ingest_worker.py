@@ -229,6 +229,44 @@ class IngestWorker(QObject):
         self.jobDone.emit()
 
 
+#: Threads still running, with their workers: a QThread destroyed while running aborts the process,
+#: so each stays referenced here until it has finished, even if its controller is deleted first.
+_LIVE: dict[int, tuple[QThread, QObject]] = {}
+
+
+class _Reaper(QObject):
+    """Lives in the GUI thread; forgets a thread once it has really ended (queued from ``finished``)."""
+
+    @Slot()
+    def reap(self) -> None:
+        thread = self.sender()
+        if isinstance(thread, QThread):
+            thread.wait()  # ``finished`` comes just before the thread ends: wait for the end itself
+            _LIVE.pop(id(thread), None)
+
+
+_reaper: _Reaper | None = None
+
+
+def _keep_until_finished(thread: QThread, worker: QObject) -> None:
+    global _reaper
+    if _reaper is None:
+        _reaper = _Reaper()  # created by the first controller, in the GUI thread
+    _LIVE[id(thread)] = (thread, worker)
+    thread.finished.connect(_reaper.reap)
+
+
+def stop_all_workers() -> None:
+    """At application exit: cancel every worker and wait for its thread to stop."""
+    for thread, worker in list(_LIVE.values()):
+        cancel = getattr(worker, "_cancel", None)
+        if cancel is not None:
+            cancel.set()
+        thread.quit()
+        thread.wait()
+    _LIVE.clear()
+
+
 class _Progress:
     """The shape of ``pipeline.IngestProgress`` for re-extraction (no error, no id)."""
 
@@ -269,6 +307,7 @@ class IngestController(QObject):
         self._worker = IngestWorker(workspace_path, self._cancel)
         self._worker.moveToThread(self._thread)
         self._connect()
+        _keep_until_finished(self._thread, self._worker)
         self._thread.start()
 
     def _connect(self) -> None:
@@ -379,6 +418,10 @@ class IngestController(QObject):
     def is_running(self) -> bool:
         return self._thread.isRunning()
 
+    def wait_stopped(self, timeout_ms: int) -> bool:
+        """Block up to ``timeout_ms`` for the thread to stop (after request_stop); True if it has."""
+        return self._thread.wait(timeout_ms)
+
     def request_stop(self) -> None:
         """Cancel reading and stop after the current job; queued jobs are dropped.  Does not block."""
         self._cancel.set()
@@ -403,4 +446,5 @@ class IngestController(QObject):
             self.busyChanged.emit(False)
 
 
-__all__ = ["IngestController", "IngestWorker", "build_gazetteer_out_of_process", "describe_failure"]
+__all__ = ["IngestController", "IngestWorker", "build_gazetteer_out_of_process", "describe_failure",
+           "stop_all_workers"]

@@ -9,6 +9,7 @@ SelectionModel, and every correction is a QUndoCommand over the workspace.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import logging
 import time
@@ -51,11 +52,11 @@ from viewer import APP_NAME, __version__
 from viewer.model import Conflict, Event, Story
 from viewer.paths import data_dir, resources_dir
 from viewer.show.selection import SelectionModel
-from viewer.store import Workspace, WorkspaceError
+from viewer.store import WORKSPACE_SUFFIX, Workspace, WorkspaceError, is_workspace_file
 from viewer.ui import commands
 from viewer.ui.article_view import ArticleDialog
 from viewer.ui.errors import ErrorReporter, user_message
-from viewer.ui.event_list import EventListWidget, source_name
+from viewer.ui.event_list import EventListWidget, plain_tooltip, source_name
 from viewer.ui.ingest_worker import IngestController
 from viewer.ui.inspector import Inspector
 from viewer.ui.settings import AppSettings, SettingsDialog, export_to_environment, load_settings, save_settings
@@ -63,41 +64,52 @@ from viewer.ui.sources_panel import SourcesPanel
 
 log = logging.getLogger("crosscheck")
 
-WORKSPACE_SUFFIX = ".crosscheck"
 MAX_RECENT = 8
 STATE_VERSION = 1
 MAP_DELAY_MS = 100  # let the first frame paint before WebEngine starts
+#: How long a write on the GUI thread waits for the worker's write lock before saying "busy, try again".
+GUI_BUSY_TIMEOUT_MS = 300
+#: How long closing waits for the worker before showing "Finishing…" and closing when it is done.
+CLOSE_WAIT_MS = 200
+DEFAULT_WORKSPACE_NAME = f"untitled{WORKSPACE_SUFFIX}"
 
 
 def icon_path() -> Path:
     return resources_dir() / "icons" / "crosscheck.svg"
 
 
+def default_workspace_path() -> Path:
+    """The one autosaved workspace used whenever the user has not named one (reused across launches).
+
+    Articles dropped into it again are recognised by their content hash, so a
+    second ``viewer PATH`` neither re-reads them nor leaves another file behind.
+    """
+    return data_dir() / DEFAULT_WORKSPACE_NAME
+
+
+def _holds_articles(path: Path) -> bool:
+    """True unless ``path`` is missing or an empty workspace (an unreadable file counts as taken)."""
+    if not path.exists():
+        return False
+    try:
+        with Workspace(path) as workspace:
+            return workspace.article_count() > 0
+    except Exception:  # noqa: BLE001 - never reuse a file we cannot read
+        return True
+
+
 def new_workspace_path() -> Path:
-    """A fresh autosaved workspace in the data folder, kept until the user saves it elsewhere."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = data_dir() / f"untitled-{stamp}{WORKSPACE_SUFFIX}"
-    n = 1
-    while path.exists():
-        path = data_dir() / f"untitled-{stamp}-{n}{WORKSPACE_SUFFIX}"
-        n += 1
-    return path
+    """An empty untitled workspace for File > New: the default one if empty, else the first empty numbered one."""
+    for n in itertools.count(1):
+        path = default_workspace_path() if n == 1 else data_dir() / f"untitled-{n}{WORKSPACE_SUFFIX}"
+        if not _holds_articles(path):
+            return path
+    raise AssertionError("unreachable")
 
 
 def is_untitled(path: str | Path) -> bool:
     target = Path(path)
     return target.parent == data_dir() and target.name.startswith("untitled")
-
-
-def is_workspace_file(path: str | Path) -> bool:
-    target = Path(path)
-    if not target.is_file():
-        return False
-    try:
-        with open(target, "rb") as handle:
-            return handle.read(16) == b"SQLite format 3\x00"
-    except OSError:
-        return False
 
 
 def paths_from_text(text: str) -> list[str]:
@@ -112,11 +124,20 @@ def paths_from_text(text: str) -> list[str]:
     return paths
 
 
+def _plain_label(text: str) -> QLabel:
+    """A label that shows ``text`` literally: article text and outlets may look like HTML to Qt."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.PlainText)
+    label.setWordWrap(True)
+    return label
+
+
 class _Placeholder(QLabel):
     """Stands in for a view whose module is missing, saying why."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
+        self.setTextFormat(Qt.PlainText)  # the message quotes an exception
         self.setAlignment(Qt.AlignCenter)
         self.setWordWrap(True)
         self.setStyleSheet("color:#666; padding:12px")
@@ -135,7 +156,7 @@ class _DateDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(QLabel(label))
+        form.addRow(_plain_label(label))
         form.addRow("Date:", self.edit)
         form.addRow(buttons)
 
@@ -170,7 +191,7 @@ class _PlaceDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(QLabel(f"“{event.sentence[:160]}”"))
+        form.addRow(_plain_label(f"“{event.sentence[:160]}”"))
         form.addRow("Place name:", self.name)
         form.addRow("Latitude:", self.lat)
         form.addRow("Longitude:", self.lon)
@@ -206,6 +227,8 @@ class MainWindow(QMainWindow):
         self._last_ingest_report: Any = None
         self._restoring_view = True
         self._closed = False
+        self._closing = False
+        self._correction_failed = False
         self._view_updates: list[Callable[[], None]] = []
         self._view_timer = QTimer(self)
         self._view_timer.setSingleShot(True)
@@ -232,17 +255,24 @@ class MainWindow(QMainWindow):
 
     # ================================================================ workspace
 
+    @staticmethod
+    def _open(path: str | Path) -> Workspace:
+        """The GUI's connection: a short busy timeout, so a write while the worker holds the lock
+        fails fast with "busy, try again" instead of freezing the window for seconds."""
+        return Workspace(str(path), busy_timeout_ms=GUI_BUSY_TIMEOUT_MS)
+
     def _open_initial_workspace(self, path: str | None, fresh: bool) -> Workspace:
+        """The named file; else (no articles given) the last one used; else the default untitled one."""
         if path is None and not fresh:
             last = QSettings().value("lastWorkspace")
             if last and Path(str(last)).is_file():
                 path = str(last)
-        target = path or str(new_workspace_path())
+        target = path or str(default_workspace_path())
         try:
-            return Workspace(target)
+            return self._open(target)
         except (WorkspaceError, OSError) as exc:
             QTimer.singleShot(0, lambda message=user_message(exc): self.report(message))
-            return Workspace(new_workspace_path())
+            return self._open(new_workspace_path())
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         """Start at ``width`` x ``height``, or 90% of a smaller screen's free area."""
@@ -257,19 +287,25 @@ class MainWindow(QMainWindow):
         return self.workspace.path
 
     def _after_workspace_opened(self) -> None:
-        """Show what the workspace holds now; re-analyse it in the background."""
+        """Empty the views, then load the stored story and re-analyse it in the worker.
+
+        Loading reads every article's full text: on the GUI thread that froze
+        the window for large workspaces, so only a count is asked here.
+        """
         self._restoring_view = True
         self._remember_recent(self.workspace.path)
         self._update_title()
         try:
-            story = self.workspace.load_story()
+            self.lanes = self.workspace.get_meta("view.lanes", self.lanes) or self.lanes
+            has_articles = self.workspace.article_count() > 0
         except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the window
             self.report(user_message(exc))
-            story = Story()
-        self.lanes = self.workspace.get_meta("view.lanes", self.lanes) or self.lanes
-        self._show_story(story)
-        if story.articles:
-            self.controller.analyse()
+            has_articles = False
+        self._show_story(Story())
+        if has_articles:
+            self.summary_label.setText("Opening…")
+            self.show_status(f"Opening {Path(self.workspace.path).name}…")
+            self.controller.open_story()
         else:
             self._restoring_view = False
 
@@ -279,7 +315,7 @@ class MainWindow(QMainWindow):
             self.show_status("Wait until reading finishes (or cancel it) before changing workspace.")
             return False
         try:
-            new = Workspace(str(path))
+            new = self._open(path)
         except (WorkspaceError, OSError) as exc:
             self.report(user_message(exc))
             return False
@@ -295,7 +331,11 @@ class MainWindow(QMainWindow):
         return True
 
     def new_workspace(self) -> None:
-        if self.switch_workspace(new_workspace_path()):
+        target = new_workspace_path()
+        if Path(target).resolve() == Path(self.workspace.path).resolve():
+            self.show_status("This workspace is already empty: drop articles here to start.")
+            return
+        if self.switch_workspace(target):
             self.show_status("New workspace: drop articles here to start.")
 
     def open_workspace_dialog(self) -> None:
@@ -437,7 +477,8 @@ class MainWindow(QMainWindow):
             self.map_dock.setWidget(_Placeholder(f"The map is not available: {exc}"))
             return
         self.map_dock.setWidget(self.map)
-        self.map.placePinned.connect(self.pin_place)
+        self.map.placePinned.connect(
+            lambda name, lat, lon: self._guarded(lambda: self.pin_place(name, lat, lon)))
 
     def _call_view(self, view: Any, method: str, *args: Any) -> None:
         """Call a view's method, turning its failures into a message instead of a crash."""
@@ -656,6 +697,7 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         self.summary_label = QLabel("")
         self.pipeline_label = QLabel("Loading the language model…")
+        self.pipeline_label.setTextFormat(Qt.PlainText)  # worker messages quote exceptions and paths
         self.progress_bar = QProgressBar()
         self.progress_bar.setMaximumWidth(220)
         self.progress_bar.setFormat("%v / %m")
@@ -676,7 +718,7 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
         for path in recent:
             action = self.recent_menu.addAction(Path(path).name)
-            action.setToolTip(path)
+            action.setToolTip(plain_tooltip(path))
             action.triggered.connect(lambda *_, p=path: self.switch_workspace(p))
 
     # ================================================================ ingest
@@ -807,10 +849,28 @@ class MainWindow(QMainWindow):
     def _reanalyse(self) -> None:
         self.controller.analyse()
 
-    def push(self, command: commands.CorrectionCommand) -> None:
-        """Apply a correction (stored at once) and put it on the undo stack."""
+    def push(self, command: commands.CorrectionCommand) -> bool:
+        """Apply a correction (stored at once) and put it on the undo stack; False if it was not stored.
+
+        A command whose write failed marks itself obsolete: QUndoStack then
+        drops it, so there is no undo step for a change that never happened.
+        """
+        self._correction_failed = False
+        text = command.text()
         self.undo_stack.push(command)
-        self.show_status(command.text() + ". Re-analysing…")
+        if self._correction_failed:
+            return False
+        self.show_status(text + ". Re-analysing…")
+        return True
+
+    def _on_correction_failed(self, text: str, exc: BaseException, undoing: bool) -> None:
+        """A correction could not be written: say so; after a failed undo, step the stack forward again."""
+        self._correction_failed = True
+        if undoing:
+            self.report(f"Could not undo “{text}”: {user_message(exc)} The correction is still applied.")
+            QTimer.singleShot(0, self.undo_stack.redo)  # the stack must match the file (redo stores nothing)
+        else:
+            self.report(f"“{text}” was not saved: {user_message(exc)}")
 
     def _workspace(self) -> Workspace:
         return self.workspace
@@ -831,16 +891,20 @@ class MainWindow(QMainWindow):
 
     def set_publication_date(self, article_id: str, day: dt.date) -> None:
         label = source_name(self.story, article_id)
-        self.push(commands.SetPublishedCommand(article_id, day, label, self._workspace, self._reanalyse))
+        self.push(commands.SetPublishedCommand(article_id, day, label, self._workspace, self._reanalyse,
+                                               self._on_correction_failed))
 
     def edit_event_date(self, event_id: str, value: str) -> None:
-        self.push(commands.EditWhenCommand(event_id, value, self._workspace, self._reanalyse))
+        self.push(commands.EditWhenCommand(event_id, value, self._workspace, self._reanalyse,
+                                           on_failure=self._on_correction_failed))
 
     def edit_event_place(self, event_id: str, payload: dict[str, Any]) -> None:
-        self.push(commands.EditWhereCommand(event_id, payload, self._workspace, self._reanalyse))
+        self.push(commands.EditWhereCommand(event_id, payload, self._workspace, self._reanalyse,
+                                            self._on_correction_failed))
 
     def mark_not_conflict(self, conflicts: list[Conflict]) -> None:
-        self.push(commands.NotAConflictCommand(conflicts, self._workspace, self._reanalyse))
+        self.push(commands.NotAConflictCommand(conflicts, self._workspace, self._reanalyse,
+                                               self._on_correction_failed))
 
     def merge_selected(self) -> None:
         events = self.selected_events()
@@ -849,11 +913,11 @@ class MainWindow(QMainWindow):
         for cluster in self.story.clusters:
             if cluster.id in clusters:
                 ids.update(cluster.event_ids)
-        self.push(commands.MergeClustersCommand(ids, self._workspace, self._reanalyse))
+        self.push(commands.MergeClustersCommand(ids, self._workspace, self._reanalyse, self._on_correction_failed))
 
     def split_selected(self) -> None:
         ids = [e.id for e in self.selected_events() if e.cluster_id]
-        self.push(commands.SplitFromClusterCommand(ids, self._workspace, self._reanalyse))
+        self.push(commands.SplitFromClusterCommand(ids, self._workspace, self._reanalyse, self._on_correction_failed))
 
     def mark_selected_not_conflict(self) -> None:
         self.mark_not_conflict(self.selected_conflicts())
@@ -903,11 +967,8 @@ class MainWindow(QMainWindow):
 
     def pin_place(self, name: str, lat: float, lon: float) -> None:
         """A place placed on the map: remember it and re-read the articles with it."""
-        try:
-            from viewer.resolve.places import place_key
-        except ImportError:  # the resolver is not installed: a plain normalised key still works
-            def place_key(text: str) -> str:
-                return " ".join(text.casefold().split())
+        from viewer.resolve.places import place_key
+
         self.workspace.pin_place(place_key(name), name, lat, lon)
         self.controller.reextract()
         self.show_status(f"Placed {name} at {lat:.3f}, {lon:.3f}; re-reading the articles…")
@@ -1069,13 +1130,27 @@ class MainWindow(QMainWindow):
             self.selection.select(ids)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """Stop the worker, then close; if its current step is long, close when it has finished.
+
+        Destroying a running QThread aborts the process, so the window never
+        closes before the worker thread has stopped.
+        """
         if self._closed:
             event.accept()
             return
+        if not self._closing:
+            self._closing = True
+            self._save_view_state()
+            self._save_window_state()
+            self.controller.finished.connect(self.close)
+            self.controller.request_stop()
+        if self.controller.is_running() and not self.controller.wait_stopped(CLOSE_WAIT_MS):
+            self.cancel_button.setEnabled(False)
+            self.statusBar().showMessage("Finishing the current step before closing…")
+            event.ignore()
+            return
         self._closed = True
         started = time.monotonic()
-        self._save_view_state()
-        self._save_window_state()
         self.controller.shutdown()
         for dialog in self._article_dialogs:
             dialog.close()
