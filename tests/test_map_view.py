@@ -381,3 +381,18 @@ def test_export_map_writes_a_png_of_the_sample_story(qapp, story, tmp_path):
     data = bytes(rgb.constBits())[: rgb.sizeInBytes()]
     light_blue = bytes.fromhex(palette.source_colour(1)[1:])  # Middle East Eye's marker (Raqqa)
     assert light_blue in data
+
+
+def test_online_tiles_use_a_disk_cache_and_offline_keeps_nothing(qtbot, tmp_path, monkeypatch):
+    """Tiles are opt-in; when on, each is fetched once (HTTP disk cache in the cache dir)."""
+    from PySide6.QtWebEngineCore import QWebEngineProfile
+
+    monkeypatch.setenv("CROSSCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    offline = QtMap(SelectionModel())
+    qtbot.addWidget(offline)
+    assert offline.profile.isOffTheRecord()
+    online = QtMap(SelectionModel(), online_tiles=True)
+    qtbot.addWidget(online)
+    assert not online.profile.isOffTheRecord()
+    assert online.profile.httpCacheType() == QWebEngineProfile.DiskHttpCache
+    assert online.profile.cachePath().startswith(str(tmp_path / "cache"))

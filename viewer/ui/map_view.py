@@ -158,7 +158,7 @@ class QtMap(QWidget):
         self._page_dir = tempfile.TemporaryDirectory(prefix="crosscheck-map-")
         self.view = QWebEngineView(self)
         # Created after the view so that it is destroyed after the view's page.
-        self.profile = QWebEngineProfile(self)  # off the record: nothing about the user's looking is kept
+        self.profile = self._make_profile(online_tiles)
         self.guard = NetworkGuard(online_tiles, self)
         self.profile.setUrlRequestInterceptor(self.guard)
         self.page = MapPage(self.profile, self.view)
@@ -203,6 +203,20 @@ class QtMap(QWidget):
             self._push_data()
         else:
             self._pending_data = True
+
+    def _make_profile(self, online_tiles: bool) -> QWebEngineProfile:
+        """Offline: off the record, nothing kept.  Online tiles: a disk cache, so a tile is fetched once."""
+        if not online_tiles:
+            return QWebEngineProfile(self)
+        from viewer.paths import cache_dir
+
+        profile = QWebEngineProfile("crosscheck-tiles", self)
+        profile.setCachePath(str(cache_dir() / "tiles"))
+        profile.setPersistentStoragePath(str(cache_dir() / "tiles" / "storage"))
+        profile.setHttpCacheType(QWebEngineProfile.DiskHttpCache)
+        profile.setHttpCacheMaximumSize(200 * 1024 * 1024)
+        profile.setPersistentCookiesPolicy(QWebEngineProfile.NoPersistentCookies)
+        return profile
 
     def set_time_window(self, lo: float | None, hi: float | None) -> None:
         """Show only events overlapping ``[lo, hi)`` (fractional days); throttled while dragging."""
