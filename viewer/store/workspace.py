@@ -239,14 +239,18 @@ class Workspace:
                     article.text, _now(), position,
                 ),
             )
-            conn.executemany(
-                "INSERT INTO events (id, article_id, start, end, sentence, what, trigger, who, when_json,"
-                " where_json) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [self._event_row(e) for e in events],
-            )
+            self._insert_events(conn, events)
             conn.execute("DELETE FROM read_errors WHERE path = ?", (article.path,))
             self._mark_stale(conn)
         return True
+
+    @classmethod
+    def _insert_events(cls, conn: sqlite3.Connection, events: list[Event]) -> None:
+        conn.executemany(
+            "INSERT INTO events (id, article_id, start, end, sentence, what, trigger, who, when_json,"
+            " where_json) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [cls._event_row(e) for e in events],
+        )
 
     @staticmethod
     def _event_row(event: Event) -> tuple[Any, ...]:
@@ -315,11 +319,7 @@ class Workspace:
         """Replace an article's extracted events (after re-extraction with a new pipeline or pins)."""
         with self._transaction() as conn:
             conn.execute("DELETE FROM events WHERE article_id = ?", (article_id,))
-            conn.executemany(
-                "INSERT INTO events (id, article_id, start, end, sentence, what, trigger, who, when_json,"
-                " where_json) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [self._event_row(e) for e in events],
-            )
+            self._insert_events(conn, events)
             self._mark_stale(conn)
 
     # ----------------------------------------------------------------- analysis
