@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import xml.etree.ElementTree as ET
 
@@ -102,3 +103,58 @@ def test_unknown_suffix_is_refused(story, tmp_path):
     with pytest.raises(ValueError, match="unknown extension"):
         export_data(story, tmp_path / "events.xlsx")
     assert not (tmp_path / "events.xlsx").exists()
+
+
+# ------------------------------------------- untrusted article text in other programs
+
+HOSTILE = 'attacked <img src="file:///etc/passwd" onerror="alert(1)"> Hajin & more'
+
+
+def test_csv_cells_never_start_a_formula(tmp_path):
+    story = sample_story()
+    coup = [e for e in story.events if e.cluster_id == "c-coup"]
+    coup[0].sentence = '=HYPERLINK("http://evil.example","click")'
+    coup[1].what = "+1+2"
+    coup[2].sentence = "@SUM(A1:A9)"
+    story.articles[0].title = "-2+3"
+    out = export_data(story, tmp_path / "formulas.csv")
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = {r["event_id"]: r for r in csv.DictReader(handle)}
+    assert rows[coup[0].id]["sentence"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert rows[coup[1].id]["what"] == "'+1+2"
+    assert rows[coup[2].id]["sentence"] == "'@SUM(A1:A9)"
+    assert all(r["title"] != "-2+3" for r in rows.values())
+    for row in rows.values():
+        assert not any(value.startswith(("=", "+", "-", "@")) for value in row.values()), row
+
+
+def test_csv_keeps_negative_coordinates_as_numbers(tmp_path):
+    story = sample_story()
+    event = next(e for e in story.events if e.where is not None and e.where.is_resolved)
+    event.where = dataclasses.replace(event.where, lon=-3.7)
+    out = export_data(story, tmp_path / "west.csv")
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["event_id"] == event.id)
+    assert row["lon"] == "-3.7"
+
+
+def test_timelinejs_headline_and_text_are_escaped_html(tmp_path):
+    story = sample_story()
+    event = next(e for e in story.events if e.when is not None and e.when.is_anchored)
+    event.what = event.sentence = HOSTILE
+    data = json.loads(export_data(story, tmp_path / "t.json").read_text(encoding="utf-8"))
+    item = next(i for i in data["events"] if i["unique_id"] == event.id.replace(":", "-"))
+    for field in (item["text"]["headline"], item["text"]["text"]):
+        assert "<img" not in field and "&lt;img src=&quot;file:///etc/passwd&quot;" in field
+        assert "Hajin &amp; more" in field
+
+
+def test_kml_description_is_escaped_html(tmp_path):
+    story = sample_story()
+    event = next(e for e in story.events if e.where is not None and e.where.is_resolved)
+    event.sentence = HOSTILE
+    root = ET.parse(export_data(story, tmp_path / "e.kml")).getroot()
+    mark = next(m for m in root.iter(f"{KML}Placemark") if m.get("id") == event.id.replace(":", "_"))
+    description = mark.findtext(f"{KML}description")  # what Google Earth renders as HTML
+    assert "<img" not in description and "&lt;img src=&quot;file:///etc/passwd&quot;" in description
+    assert "Hajin &amp; more" in description

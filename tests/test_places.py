@@ -220,3 +220,27 @@ def test_surnames_of_people_are_not_places(finder, nlp):
 def test_eponymous_viruses_are_not_places(finder, nlp):
     places = finder.find_text("Cases of Marburg virus were reported in Uganda.", nlp)
     assert [p.text for p in places] == ["Uganda"]
+
+
+def test_a_repeated_name_does_not_vouch_for_its_own_reading(finder, nlp):
+    """Three mentions of Dublin must not outvote the one state that says which Dublin."""
+    text = ("Dublin police closed the road. Dublin residents complained on Monday. "
+            "The mayor of Dublin said the city, like the rest of Ohio, expects snow.")
+    dublins = _by_text(finder.find_text(text, nlp), "Dublin")
+    assert dublins and all(p.country == "US" for p in dublins), dublins
+
+
+def test_a_town_and_its_county_pick_each_other(finder, nlp):
+    """'Paris' and 'Henry County' together: Paris, Tennessee, the one Paris in a Henry County."""
+    places = finder.find_text("A barn burned near Paris on Friday, and Henry County deputies blocked the road.", nlp)
+    paris = _by_text(places, "Paris")
+    assert paris and haversine_km(paris[0].lat, paris[0].lon, 36.30, -88.33) < 20, paris
+
+
+def test_news_abbreviations_and_curated_regions(finder, nlp):
+    places = finder.find_text("Refugees from Darfur reached camps. Racing was cancelled in NSW on Saturday.", nlp)
+    darfur = _by_text(places, "Darfur")
+    assert darfur and darfur[0].country == "SD" and darfur[0].precision == "area", darfur
+    assert darfur[0].source == "curated:darfur"
+    nsw = _by_text(places, "NSW")
+    assert nsw and nsw[0].country == "AU" and nsw[0].kind == "region", nsw

@@ -83,6 +83,8 @@ community public state government chamber airport library jail detention water h
 """.split())
 #: Words after a place name that make it the name of a disease or strain ("Marburg virus", "West Nile fever").
 _EPONYM_WORDS = frozenset({"virus", "viruses", "fever", "encephalitis"})  # not "flu": "U.S. flu season"
+#: Prepositions that put an ORG-tagged known name on the map ("in NSW", "near Huntsville").
+_IN_A_PLACE = frozenset({"in", "near", "outside", "throughout", "across"})
 _LOCATIVE = frozenset({"in", "at", "near", "from", "to", "outside", "of", "into", "across", "toward", "towards"})
 
 
@@ -343,16 +345,18 @@ def _misfiled(ent, is_known: Callable[[str], bool] | None) -> Mention | None:
     """Places the model files under ORG or PERSON.
 
     "Fargo City Commissioner", "Avoyelles Parish Sheriff's Office": the place
-    leads an organisation's name.  "in Gainesville" tagged PERSON: a known
-    place after a locative preposition.
+    leads an organisation's name.  "in Gainesville" tagged PERSON, "in NSW"
+    tagged ORG: a known place after a locative preposition.
     """
     if is_known is None or ent.label_ not in ("ORG", "PERSON"):
         return None
     sent_start = ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    cues = _LOCATIVE if ent.label_ == "PERSON" else _IN_A_PLACE  # "from Bell", "to Congress": organisations
+    if before is not None and before.lower_ in cues and ent.text[:1].isupper() and is_known(ent.text) \
+            and place_key(ent.text) not in NOT_PLACES:
+        return Mention(ent.text, ent.start_char, ent.end_char, "GPE", sent_start)  # "in Gainesville", "in NSW"
     if ent.label_ == "PERSON":
-        before = ent.doc[ent.start - 1] if ent.start > 0 else None
-        if before is not None and before.lower_ in _LOCATIVE and ent.text[:1].isupper() and is_known(ent.text):
-            return Mention(ent.text, ent.start_char, ent.end_char, "GPE", sent_start)
         return None
     for n in range(min(3, len(ent) - 1), 0, -1):
         head, rest = ent[:n], ent[n]

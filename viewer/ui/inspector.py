@@ -194,8 +194,17 @@ def cluster_html(cluster_id: str, story: Story) -> str:
         if conflict.dismissed:
             parts.append(f"<p><i>The {conflict.kind} difference was marked “not a conflict”.</i></p>")
     events = story.event_index()
-    parts.extend(event_html(events[e], story) for e in cluster.event_ids[:MAX_EVENTS_SHOWN] if e in events)
+    ordered = evidence_first(cluster.event_ids, conflicts)
+    parts.extend(event_html(events[e], story) for e in ordered[:MAX_EVENTS_SHOWN] if e in events)
     return "".join(parts)
+
+
+def evidence_first(event_ids: list[str], conflicts: list[Conflict]) -> list[str]:
+    """The events the sources disagree on come first (side by side), then the cluster's other events."""
+    live = sorted((c for c in conflicts if not c.dismissed), key=lambda c: c.kind != "time")  # dates first
+    sides = [e for c in live for side in c.sides for e in side.event_ids]
+    members = set(event_ids)
+    return list(dict.fromkeys([e for e in sides if e in members] + list(event_ids)))
 
 
 def selection_html(selected: frozenset[str], story: Story) -> str:

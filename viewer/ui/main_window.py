@@ -286,8 +286,8 @@ class MainWindow(QMainWindow):
     def workspace_path(self) -> str:
         return self.workspace.path
 
-    def _after_workspace_opened(self) -> None:
-        """Empty the views, then load the stored story and re-analyse it in the worker.
+    def _after_workspace_opened(self, same_story: bool = False) -> None:
+        """Empty the views (kept for Save As: ``same_story``), then load and re-analyse in the worker.
 
         Loading reads every article's full text: on the GUI thread that froze
         the window for large workspaces, so only a count is asked here.
@@ -301,10 +301,12 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - a damaged file must not stop the window
             self.report(user_message(exc))
             has_articles = False
-        self._show_story(Story())
+        if not same_story:
+            self._show_story(Story())
         if has_articles:
-            self.summary_label.setText("Opening…")
-            self.show_status(f"Opening {Path(self.workspace.path).name}…")
+            if not same_story:
+                self.summary_label.setText("Opening…")
+                self.show_status(f"Opening {Path(self.workspace.path).name}…")
             self.controller.open_story()
         else:
             self._restoring_view = False
@@ -326,8 +328,9 @@ class MainWindow(QMainWindow):
         if not keep_undo:
             self.undo_stack.clear()
         self.controller.set_workspace(new.path)
-        self.selection.clear()
-        self._after_workspace_opened()
+        if not keep_undo:
+            self.selection.clear()
+        self._after_workspace_opened(same_story=keep_undo)
         return True
 
     def new_workspace(self) -> None:
