@@ -106,6 +106,14 @@ def test_caliphate_declaration_and_flight_have_no_conflict(result):
             assert not [c for c in result.conflicts if c.cluster_id == cluster.id], trigger
 
 
+def test_the_only_disagreements_in_the_story_are_the_coup_attempts(result):
+    """The gold lists one disputed event; any other conflict is a false merge (a report
+    released "this week" once joined a push launched "on Saturday")."""
+    cluster = coup_cluster(result)
+    assert sorted(c.kind for c in result.conflicts) == ["place", "time"]
+    assert {c.cluster_id for c in result.conflicts} == {cluster.id}
+
+
 def test_declaration_cluster_joins_its_three_sources(result):
     cluster = next(c for c in result.clusters if any(e.trigger == "declare" for e in events_of(result, c))
                    and len(c.article_ids) >= 3)

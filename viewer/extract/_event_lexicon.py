@@ -38,7 +38,7 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "trial": ("trial", "sentence", "conviction", "convict", "verdict", "charge", "indict",
               "indictment", "acquit", "prosecution"),
     "withdrawal": ("withdraw", "withdrawal", "pullout", "pull"),
-    "release": ("release", "free", "launch"),
+    "release": ("release", "free"),
     "marriage": ("wedding", "marry", "marriage", "divorce", "engagement"),
     "birth": ("birth", "bear"),
 }
