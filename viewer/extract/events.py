@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from viewer.extract.language import doc_text
 from viewer.extract._event_lexicon import (
     ACTOR_ALIASES,
     ANAPHORIC_DETERMINERS,
@@ -878,7 +879,7 @@ def _time_right_before(doc, marker, time_links):
     """The date mention ending just before ``marker`` (a comma may sit between)."""
     gap_start = marker.idx
     for mention, owner, _ in time_links:
-        between = doc.text[mention.end:gap_start] if mention.end <= gap_start else None
+        between = doc_text(doc)[mention.end:gap_start] if mention.end <= gap_start else None
         if between is not None and between.strip(" ,") == "":
             return mention, owner
     return None

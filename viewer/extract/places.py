@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from viewer.extract.language import doc_text, is_sentence_start, sentence_start_char
 from viewer.resolve._geo_text import place_key
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -94,7 +95,7 @@ def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mentio
     ``is_known(name)`` (the gazetteer) lets split names be rejoined only when
     the joined form is a real place.
     """
-    text = doc.text
+    text = doc_text(doc)
     actors = _actor_keys(doc)
     mentions = [m for ent in doc.ents
                 if (m := _facility(ent) or _mention(ent, actors, is_known) or _misfiled(ent, is_known)) is not None]
@@ -134,7 +135,7 @@ def _mention(ent, actors: frozenset[str] = frozenset(),
             end, surface = end - len(suffix), surface[: -len(suffix)]
     if not surface.strip() or place_key(surface) in NOT_PLACES or not any(ch.isupper() for ch in surface[:1]):
         return None
-    return Mention(surface, start, end, label, ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0)
+    return Mention(surface, start, end, label, sentence_start_char(ent.doc, ent.start_char))
 
 
 # ------------------------------------------------------------------ people, facilities, article names
@@ -221,7 +222,7 @@ def is_facility_name(name: str) -> bool:
 
 
 def _sentence_start(ent) -> int:
-    return ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0
+    return sentence_start_char(ent.doc, ent.start_char)
 
 
 def _with_article_names(doc, mentions: list[Mention], actors: frozenset[str]) -> list[Mention]:
@@ -231,7 +232,7 @@ def _with_article_names(doc, mentions: list[Mention], actors: frozenset[str]) ->
     PERSON here), names inside a longer name ("Abu Muath al-Jazairi"), and
     facilities ("al-Nuri mosque", recognised as such already).
     """
-    text = doc.text
+    text = doc_text(doc)
     taken = [(m.start, m.end) for m in mentions]
     extra: list[Mention] = []
     for found in _ARTICLE_NAME.finditer(text):
@@ -246,7 +247,7 @@ def _with_article_names(doc, mentions: list[Mention], actors: frozenset[str]) ->
         if span is None or any(t.ent_type_ == "PERSON" and t.ent_iob_ == "I" and t.i == span.start for t in span):
             continue
         if _PLACE_CONTEXT_BEFORE.search(before) or _appositive_of_a_place(before, start, mentions):
-            extra.append(Mention(found.group(), start, end, "GPE", span.sent.start_char))
+            extra.append(Mention(found.group(), start, end, "GPE", sentence_start_char(span.doc, span.start_char)))
     return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
 
@@ -263,14 +264,14 @@ def _with_datelines(doc, mentions: list[Mention], is_known: Callable[[str], bool
         return mentions
     taken = [(m.start, m.end) for m in mentions]
     extra = []
-    for found in _DATELINE.finditer(doc.text):
+    for found in _DATELINE.finditer(doc_text(doc)):
         start, end = found.span("name")
         name = found.group("name")
         if len(name) < 3 or any(s < end and start < e for s, e in taken) or place_key(name) in NOT_PLACES:
             continue
         if is_known(name):
             span = doc.char_span(start, end, alignment_mode="expand")
-            extra.append(Mention(name, start, end, "GPE", span.sent.start_char if span is not None else 0))
+            extra.append(Mention(name, start, end, "GPE", sentence_start_char(span.doc, span.start_char) if span is not None else 0))
     return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
 
 
@@ -350,7 +351,7 @@ def _misfiled(ent, is_known: Callable[[str], bool] | None) -> Mention | None:
     """
     if is_known is None or ent.label_ not in ("ORG", "PERSON"):
         return None
-    sent_start = ent.sent.start_char if ent.doc.has_annotation("SENT_START") else 0
+    sent_start = sentence_start_char(ent.doc, ent.start_char)
     before = ent.doc[ent.start - 1] if ent.start > 0 else None
     cues = _LOCATIVE if ent.label_ == "PERSON" else _IN_A_PLACE  # "from Bell", "to Congress": organisations
     if before is not None and before.lower_ in cues and ent.text[:1].isupper() and is_known(ent.text) \
@@ -386,14 +387,14 @@ def _extend_split_tail(m: Mention, doc, is_known: Callable[[str], bool] | None) 
     """'Deir' + ' ez-Zor' (not an entity): extend while the longer name is a known place."""
     if is_known is None or m.label not in PLACE_LABELS:
         return m
-    text = doc.text
+    text = doc_text(doc)
     best = m
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return m
     tokens = doc[span.end: min(len(doc), span.end + 4)]
     for tok in tokens:
-        if tok.is_sent_start or tok.text in {",", ".", ";", ":", "(", ")", "\"", "“", "”"}:
+        if is_sentence_start(tok) or tok.text in {",", ".", ";", ":", "(", ")", "\"", "“", "”"}:
             break
         candidate = text[m.start: tok.idx + len(tok.text)]
         if tok.text != "-" and (tok.text[:1].isupper() or tok.text.lower() in {"ez", "az", "al", "el", "ad"}):

@@ -173,6 +173,7 @@ class Gazetteer:
         self._immutable = immutable  # bundled file on read-only media: no locking, no journal look-ups
         self._local = threading.local()
         self._countries: dict[str, CountryInfo] | None = None
+        self._found: dict[tuple[str, bool], list[Candidate]] = {}
 
     @classmethod
     def open_default(cls, progress: Progress | None = None) -> "Gazetteer":
@@ -209,11 +210,17 @@ class Gazetteer:
         key = place_key(name)
         if not key:
             return []
-        found = self._by_key(name, key)
-        if not found:
-            found = self._by_phonetic(key)
-        if not found and fuzzy:
-            found = self._by_fuzzy(key)
+        memo = (name, fuzzy)
+        found = self._found.get(memo)
+        if found is None:
+            found = self._by_key(name, key)
+            if not found:
+                found = self._by_phonetic(key)
+            if not found and fuzzy:
+                found = self._by_fuzzy(key)
+            if len(self._found) >= LOOKUP_MEMO_SIZE:
+                self._found.clear()
+            self._found[memo] = found
         return _ranked(found, country_hint)
 
     def get(self, geonameid: int) -> Candidate | None:
@@ -289,10 +296,13 @@ class Gazetteer:
         if len(key) < 6:
             return []  # short names have too many close neighbours to guess from
         prefix = key[:3]
+        # fuzz.ratio >= 88 is impossible when the lengths differ by more than ~27%:
+        # filter those rows in SQLite rather than fetching them.
+        slack = max(1, int(len(key) * 0.28))
         rows = self._db.execute(
             f"SELECT n.key, {_PLACE_COLUMNS_P} FROM name n JOIN place p ON p.id=n.place "
-            "WHERE n.key >= ? AND n.key < ? LIMIT ?",
-            (prefix, prefix + "\uffff", MAX_FUZZY_ROWS),
+            "WHERE n.key >= ? AND n.key < ? AND length(n.key) BETWEEN ? AND ? LIMIT ?",
+            (prefix, prefix + "\uffff", len(key) - slack, len(key) + slack, MAX_FUZZY_ROWS),
         ).fetchall()
         out = []
         for row in rows:
@@ -308,6 +318,8 @@ class Gazetteer:
             self._local.db = None
 
 
+#: Names looked up again (the same town in many articles) are answered from memory.
+LOOKUP_MEMO_SIZE = 50_000
 PHONETIC_CUTOFF = 70.0  # same skeleton AND mostly the same letters
 FUZZY_CUTOFF = 88.0  # fuzz.ratio: "hasakha"/"hasakah" pass, "paris"/"parma" do not
 

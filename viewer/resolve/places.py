@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Iterable
 
+from viewer.extract.language import sentence_start_char
 from viewer.extract.places import PLACE_LABELS, Mention, is_facility_name, recognise
 from viewer.model import Place
 from viewer.resolve._geo_text import ascii_name, place_key
@@ -234,7 +235,7 @@ def _with_pinned_names(doc, mentions: list[Mention], pins: dict[str, tuple[float
                 continue
             start, end = span.start_char, span.end_char
             if not any(s < end and start < e for s, e in taken):
-                extra.append(Mention(span.text, start, end, "GPE", span.sent.start_char))
+                extra.append(Mention(span.text, start, end, "GPE", sentence_start_char(span.doc, span.start_char)))
                 taken.append((start, end))
             break
     return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
