@@ -39,12 +39,16 @@ def test_in_process_ingest_stores_every_article_and_reports_progress(tmp_path, e
         assert ws.article_count() == 5 and len(ws.events()) > 10
 
 
-def test_dropping_the_same_files_twice_adds_nothing(tmp_path, extractor):
+def test_dropping_the_same_files_twice_adds_nothing_and_extracts_nothing(tmp_path, extractor, monkeypatch):
     with Workspace(tmp_path / "w.crosscheck") as ws:
         ingest([SAMPLES], ws, extractor, workers=0)
+        extracted = []
+        real_extract = extractor.extract
+        monkeypatch.setattr(extractor, "extract", lambda article: extracted.append(article) or real_extract(article))
         again = ingest([SAMPLES], ws, extractor, workers=0)
         assert again.added == [] and len(again.duplicates) == 5
         assert ws.article_count() == 5
+        assert extracted == []  # recognised by content before the language model ran
 
 
 def test_worker_processes_give_the_same_result_as_in_process(tmp_path, extractor):

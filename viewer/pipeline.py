@@ -13,7 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Container, Iterable
 
 from viewer.model import Article, Event, ReadError, Story
 from viewer.store.workspace import Workspace
@@ -98,18 +98,19 @@ class Extractor:
 PARALLEL_THRESHOLD = 6
 
 _worker_extractor: "Extractor | None" = None
-
-
 _worker_failure: str | None = None
+_worker_known: frozenset[str] = frozenset()
 
 
-def _init_worker(user_places: dict[str, tuple[float, float]], pipeline_name: str | None) -> None:
+def _init_worker(user_places: dict[str, tuple[float, float]], pipeline_name: str | None,
+                 known: frozenset[str] = frozenset()) -> None:
     """Load spaCy, the gazetteer and the pins once per worker process.
 
     A failure is remembered, not raised: multiprocessing.Pool would otherwise
     restart the worker forever; each file then reports the reason instead.
     """
-    global _worker_extractor, _worker_failure
+    global _worker_extractor, _worker_failure, _worker_known
+    _worker_known = known
     try:
         from viewer.extract.language import load_pipeline
 
@@ -119,13 +120,20 @@ def _init_worker(user_places: dict[str, tuple[float, float]], pipeline_name: str
         _worker_failure = f"{type(exc).__name__}: {exc}"
 
 
-def _read_and_extract(path: Path, extractor: "Extractor") -> tuple[Article | ReadError, list[Event]]:
-    """Read one file and extract its events; any failure becomes a per-file ReadError."""
+def _read_and_extract(path: Path, extractor: "Extractor", known: Container[str] = frozenset(),
+                      ) -> tuple[Article | ReadError, list[Event] | None]:
+    """Read one file and extract its events; any failure becomes a per-file ReadError.
+
+    An article whose content the workspace already holds (``known`` hashes) is
+    not extracted again: its events come back as None.
+    """
     from viewer.read import read_file_safely
 
     result = read_file_safely(path)
     if isinstance(result, ReadError):
         return result, []
+    if result.content_hash in known:
+        return result, None
     try:
         return result, extractor.extract(result)
     except Exception as exc:  # an extractor bug must cost one file, not the batch
@@ -136,12 +144,23 @@ def _worker_task(path: Path) -> tuple[Article | ReadError, list[Event]]:
     if _worker_extractor is None:
         return ReadError(str(path), f"could not be analysed: the language tools failed to load "
                                     f"({_worker_failure})"), []
-    return _read_and_extract(path, _worker_extractor)
+    return _read_and_extract(path, _worker_extractor, _worker_known)
 
 
-def _results_in_process(files: list[Path], extractor: "Extractor"):
+class _StoredContent:
+    """``hash in stored``: asks the workspace, so a copy stored earlier in this batch counts too."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    def __contains__(self, content_hash: object) -> bool:
+        return isinstance(content_hash, str) and self.workspace.has_content(content_hash)
+
+
+def _results_in_process(files: list[Path], workspace: Workspace, extractor: "Extractor"):
+    stored = _StoredContent(workspace)
     for path in files:
-        yield _read_and_extract(path, extractor)
+        yield _read_and_extract(path, extractor, stored)
 
 
 def _results_in_workers(files: list[Path], workspace: Workspace, workers: int, stack):
@@ -153,7 +172,7 @@ def _results_in_workers(files: list[Path], workspace: Workspace, workers: int, s
     context = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded Qt process
     pool = stack.enter_context(
         context.Pool(workers, initializer=_init_worker,
-                     initargs=(workspace.user_places(), pipeline_name()))
+                     initargs=(workspace.user_places(), pipeline_name(), frozenset(workspace.content_hashes())))
     )
     stack.callback(pool.terminate)
     return pool.imap(_worker_task, files, chunksize=1)
@@ -205,7 +224,7 @@ def ingest(
         if workers > 0:
             results = _results_in_workers(files, workspace, workers, stack)
         else:
-            results = _results_in_process(files, extractor or Extractor.for_workspace(workspace))
+            results = _results_in_process(files, workspace, extractor or Extractor.for_workspace(workspace))
         pending = iter(results)
         for path in files:
             if cancel is not None and cancel.is_set():
@@ -226,12 +245,12 @@ def _record_failure(report: IngestReport, workspace: Workspace, error: ReadError
 
 
 def _store(report: IngestReport, workspace: Workspace, result: Article | ReadError,
-           events: list[Event]) -> str | None:
+           events: list[Event] | None) -> str | None:
     """Store one result in its own transaction; returns the new article id, if any."""
     if isinstance(result, ReadError):
         _record_failure(report, workspace, result)
         return None
-    if workspace.add_article(result, events):
+    if events is not None and workspace.add_article(result, events):
         report.added.append(result.id)
         return result.id
     report.duplicates.append(result.path)

@@ -220,6 +220,10 @@ class Workspace:
         ).fetchone()
         return row is not None
 
+    def content_hashes(self) -> set[str]:
+        """Hashes of every stored article's text: what a new file is compared with."""
+        return {row[0] for row in self._conn.execute("SELECT content_hash FROM articles")}
+
     def add_article(self, article: Article, events: list[Event]) -> bool:
         """Store an article and its events in one transaction; False if already present."""
         with self._transaction() as conn:
