@@ -36,7 +36,8 @@ def main() -> None:
         if window.is_busy() or not window.story.articles or window.map is None or not window.map.is_ready:
             QTimer.singleShot(300, when_loaded)
             return
-        conflict = next(c for c in window.story.conflicts if c.kind == "time")
+        time_conflicts = [c for c in window.story.conflicts if c.kind == "time"]
+        conflict = max(time_conflicts, key=lambda c: sum(len(side.article_ids) for side in c.sides))
         window.apply_default_layout()
         window.selection.select([e for side in conflict.sides for e in side.event_ids])
         QTimer.singleShot(2500, take)

@@ -188,7 +188,8 @@ class NotAConflictCommand(CorrectionCommand):
         if not items:
             raise ValueError("Select an event of a conflict first.")
         corrections = [
-            Correction("not_conflict", c.id, {"kind": c.kind, "event_ids": conflict_event_ids(c)})
+            Correction("not_conflict", c.id, {"kind": c.kind, "event_ids": conflict_event_ids(c),
+                                               "sides": [side.value for side in c.sides]})
             for c in items
         ]
         kinds = " and ".join(sorted({c.kind for c in items}))
