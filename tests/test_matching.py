@@ -159,3 +159,42 @@ def test_split_of_events_from_two_clusters_never_joins_them():
     sets = [{"a1", "a2"}, {"b1", "b2"}]
     result = _apply_corrections(sets, [Correction("split", "", {"event_ids": ["a1", "b1"]})])
     assert sorted(sorted(s) for s in result) == [["a1"], ["a2"], ["b1"], ["b2"]]
+
+
+def test_group_check_by_signatures_agrees_with_every_pair():
+    """_Groups.can_join compares distinct signatures; it must answer as checking all pairs would."""
+    import datetime as dt
+    import random
+
+    from viewer.match.clusters import _cannot_link, _Groups, _mentions, _PlaceCache
+    from viewer.model import Event, Place, TimeSpan
+
+    rng = random.Random(7)
+    places = [None, Place("Hajin", 0, 5, "Hajin", 34.7, 40.8, precision="point"),
+              Place("Mosul", 0, 5, "Mosul", 36.3, 43.1, precision="point"), Place("al-Keshma", 0, 9, "al-Keshma")]
+    days = [None, dt.date(2019, 1, 10), dt.date(2018, 9, 15), dt.date(2014, 7, 4)]
+    people = [[], ["Abu Bakr al-Baghdadi"], ["Abu Muath al-Jazairi"], ["ISIL"]]
+    events = []
+    for n in range(60):
+        day = rng.choice(days)
+        when = TimeSpan("x", 0, 1, "DATE", "v", day, day, "day") if day else None
+        events.append(Event(id=f"a{n % 6}:0:{n}", article_id=f"a{n % 6}", sentence="s", start=0, end=1,
+                            what="coup attempt", trigger="coup", who=rng.choice(people), when=when,
+                            where=rng.choice(places)))
+    mentions = _mentions(events)
+    cache = _PlaceCache()
+    outcomes = set()
+    for _ in range(300):
+        groups = _Groups(mentions)
+        members = list(range(len(mentions)))
+        rng.shuffle(members)
+        left, right = members[:rng.randint(1, 6)], members[6:6 + rng.randint(1, 6)]
+        for group in (left, right):
+            for other in group[1:]:
+                root_a, root_b = groups.find(group[0]), groups.find(other)
+                if root_a != root_b:
+                    groups.union(root_a, root_b)
+        brute = not any(_cannot_link(mentions[x], mentions[y], cache) for x in left for y in right)
+        assert groups.can_join(groups.find(left[0]), groups.find(right[0]), cache) == brute
+        outcomes.add(brute)
+    assert outcomes == {True, False}  # both answers were exercised

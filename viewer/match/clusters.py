@@ -337,17 +337,46 @@ def _windowed_pairs(ordered: list[_Mention], max_gap: float, by_actor: bool, pai
 
 
 class _Groups:
-    """Union-find that keeps each group's members, to check cannot-links on merge."""
+    """Union-find that keeps, per group, what the cannot-link rules look at.
 
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-        self.members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    Checking every member pair on each merge is quadratic: a story told by
+    hundreds of articles makes clusters of thousands of mentions.  The rules
+    only read a mention's family, dates, place, actors and context (and, within
+    one article, dates and place), so each group keeps its *distinct* such
+    signatures with the articles that hold them, and a merge compares those.
+    """
+
+    def __init__(self, mentions: list[_Mention]) -> None:
+        self.mentions = mentions
+        self.parent = list(range(len(mentions)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(mentions))}
+        # cross-article view: signature -> (a representative mention, articles holding it)
+        self.signatures: dict[int, dict[tuple, tuple[_Mention, set[str]]]] = {}
+        # same-article view: (article, family) -> {(bounds, place_id): representative}
+        self.by_article: dict[int, dict[tuple, dict[tuple, _Mention]]] = {}
+        for m in mentions:
+            self.signatures[m.n] = {_signature(m): (m, {m.article})}
+            self.by_article[m.n] = {(m.article, m.family): {(m.bounds, m.place_id): m}}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
             self.parent[i] = self.parent[self.parent[i]]
             i = self.parent[i]
         return i
+
+    def can_join(self, ra: int, rb: int, places) -> bool:
+        """No pair across the two groups is a cannot-link (same answer as checking every pair)."""
+        for key, left in self.by_article[ra].items():
+            right = self.by_article[rb].get(key)
+            if right and any(_cannot_link(x, y, places) for x in left.values() for y in right.values()):
+                return False
+        for sig_a, (x, arts_a) in self.signatures[ra].items():
+            for sig_b, (y, arts_b) in self.signatures[rb].items():
+                if len(arts_a) == 1 and arts_a == arts_b:
+                    continue  # only one article on both sides: judged by the same-article view
+                if _cannot_link_across(x, y, places):
+                    return False
+        return True
 
     def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
@@ -357,6 +386,28 @@ class _Groups:
             ra, rb = rb, ra
         self.parent[rb] = ra
         self.members[ra].extend(self.members.pop(rb))
+        signatures = self.signatures[ra]
+        for sig, (m, arts) in self.signatures.pop(rb).items():
+            if sig in signatures:
+                signatures[sig][1].update(arts)
+            else:
+                signatures[sig] = (m, set(arts))
+        by_article = self.by_article[ra]
+        for key, reps in self.by_article.pop(rb).items():
+            by_article.setdefault(key, {}).update(reps)
+
+
+def _signature(m: _Mention) -> tuple:
+    """What _cannot_link reads of a mention from another article."""
+    return (m.family, m.bounds, m.place_id, m.actors, m.context)
+
+
+def _cannot_link_across(a: _Mention, b: _Mention, places) -> bool:
+    """_cannot_link for two mentions taken as coming from different articles."""
+    if a.article != b.article:
+        return _cannot_link(a, b, places)
+    # Representatives of signatures held by several articles: judge them as different articles.
+    return _cannot_link(a, replace(b, event=replace(b.event, article_id=b.article + "\x00other")), places)
 
 
 def _group_mentions(mentions: list[_Mention], text_weight: float = TEXT_WEIGHT) -> _Groups:
@@ -368,13 +419,10 @@ def _group_mentions(mentions: list[_Mention], text_weight: float = TEXT_WEIGHT) 
         if score is not None:
             scored.append((-score, i, j))
     scored.sort()
-    groups = _Groups(len(mentions))
+    groups = _Groups(mentions)
     for _, i, j in scored:
         ri, rj = groups.find(i), groups.find(j)
-        if ri == rj:
-            continue
-        if any(_cannot_link(mentions[x], mentions[y], places)
-               for x in groups.members[ri] for y in groups.members[rj]):
+        if ri == rj or not groups.can_join(ri, rj, places):
             continue
         groups.union(ri, rj)
     return groups
