@@ -65,9 +65,16 @@ class TimeSpan:
         return self.earliest is not None and self.latest is not None
 
     def bounds_days(self) -> tuple[float, float] | None:
-        """Half-open ``[lo, hi)`` in fractional days, or None if unanchored."""
+        """Half-open ``[lo, hi)`` in fractional days, or None if unanchored (computed once)."""
+        cached = self.__dict__.get("_bounds")
+        if cached is None:
+            cached = self._compute_bounds_days()
+            object.__setattr__(self, "_bounds", cached)  # a cache, not state: not a dataclass field
+        return cached or None
+
+    def _compute_bounds_days(self) -> tuple[float, float] | tuple[()]:
         if not self.is_anchored:
-            return None
+            return ()
         lo = _days(_to_datetime(self.earliest))  # type: ignore[arg-type]
         latest = self.latest
         if isinstance(latest, dt.datetime):
