@@ -58,3 +58,21 @@ def nlp():
     from viewer.extract.language import load_pipeline
 
     return load_pipeline()
+
+
+@pytest.fixture
+def isolated_qt_settings(tmp_path, qapp):
+    """QSettings in tmp under a test organisation: tests never touch the user's own settings."""
+    from PySide6.QtCore import QSettings
+
+    saved = (QSettings.defaultFormat(), qapp.organizationName(), qapp.applicationName())
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    qapp.setOrganizationName("CrosscheckTests")
+    qapp.setApplicationName("Crosscheck")
+    QSettings().clear()
+    yield
+    QSettings().clear()
+    QSettings.setDefaultFormat(saved[0])
+    qapp.setOrganizationName(saved[1])
+    qapp.setApplicationName(saved[2])

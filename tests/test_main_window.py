@@ -13,7 +13,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -38,19 +38,8 @@ pytestmark = pytest.mark.qt_log_ignore(
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, qapp):
-    """QSettings in tmp: tests never touch the user's own (workspaces are always given in tmp)."""
-    saved = (QSettings.defaultFormat(), qapp.organizationName(), qapp.applicationName())
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    qapp.setOrganizationName("CrosscheckTests")
-    qapp.setApplicationName("Crosscheck")
-    QSettings().clear()
-    yield
-    QSettings().clear()
-    QSettings.setDefaultFormat(saved[0])
-    qapp.setOrganizationName(saved[1])
-    qapp.setApplicationName(saved[2])
+def isolated_settings(isolated_qt_settings):
+    """QSettings in tmp (workspaces are always given in tmp)."""
 
 
 def open_window(qtbot, path: Path, **kwargs) -> MainWindow:

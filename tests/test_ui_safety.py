@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel
 
@@ -40,20 +40,9 @@ HOSTILE = 'attacked <img src="file:///etc/passwd"> Hajin <b>loud</b> a < b > c'
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, qapp, monkeypatch):
+def isolated(tmp_path, isolated_qt_settings, monkeypatch):
     """Settings and the data folder (untitled workspaces) in tmp."""
     monkeypatch.setenv("CROSSCHECK_DATA_DIR", str(tmp_path / "data"))
-    saved = (QSettings.defaultFormat(), qapp.organizationName(), qapp.applicationName())
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    qapp.setOrganizationName("CrosscheckSafetyTests")
-    qapp.setApplicationName("Crosscheck")
-    QSettings().clear()
-    yield
-    QSettings().clear()
-    QSettings.setDefaultFormat(saved[0])
-    qapp.setOrganizationName(saved[1])
-    qapp.setApplicationName(saved[2])
 
 
 def sample_workspace(path: Path) -> Path:
