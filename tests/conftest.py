@@ -76,3 +76,31 @@ def isolated_qt_settings(tmp_path, qapp):
     QSettings.setDefaultFormat(saved[0])
     qapp.setOrganizationName(saved[1])
     qapp.setApplicationName(saved[2])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _delete_qt_widgets_before_exit():
+    """Delete every widget (and so every WebEngine page) while the application still exists.
+
+    A QWebEnginePage that outlives its profile until interpreter exit makes
+    Chromium crash in its own teardown, after every test has passed.
+    """
+    yield
+    import gc
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+        gc.collect()
