@@ -104,3 +104,18 @@ def _delete_qt_widgets_before_exit():
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         QCoreApplication.processEvents()
         gc.collect()
+
+
+@pytest.fixture
+def future_workspace(tmp_path) -> Path:
+    """A workspace file as a newer Crosscheck (a higher schema version) would leave it."""
+    import sqlite3
+
+    from viewer.store import SCHEMA_VERSION, Workspace
+
+    path = tmp_path / "future.crosscheck"
+    Workspace(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    conn.close()
+    return path

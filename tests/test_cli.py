@@ -142,16 +142,8 @@ def test_a_workspace_can_be_given_and_reopened(tmp_path):
     assert [a["published"] for a in json.loads(again.stdout)["articles"]] == ["2019-02-08"]
 
 
-def test_a_newer_workspace_gives_a_clear_message(tmp_path):
-    import sqlite3
-
-    from viewer.store import SCHEMA_VERSION, Workspace
-
-    path = tmp_path / "future.crosscheck"
-    Workspace(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
+def test_a_newer_workspace_gives_a_clear_message(future_workspace):
+    path = future_workspace
     result = run_viewer("extract", str(path))
     assert result.returncode == 1
     assert "newer version" in result.stderr and "Traceback" not in result.stderr

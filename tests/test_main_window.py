@@ -286,14 +286,8 @@ def test_find_shortcut_focuses_the_filter_and_paste_reads_a_path(qtbot, tmp_path
     window.close()
 
 
-def test_newer_workspace_shows_the_workspace_error(qtbot, tmp_path):
-    newer = tmp_path / "newer.crosscheck"
-    Workspace(newer).close()
-    import sqlite3
-
-    conn = sqlite3.connect(newer)
-    conn.execute("PRAGMA user_version = 99")
-    conn.close()
+def test_newer_workspace_shows_the_workspace_error(qtbot, tmp_path, future_workspace):
+    newer = future_workspace
     window = open_window(qtbot, tmp_path / "w.crosscheck", load_pipeline=False)
     assert not window.switch_workspace(newer)
     assert "newer version" in window.reporter.last_message

@@ -111,12 +111,8 @@ def test_corrections_pins_errors_and_meta_persist(tmp_path):
         assert ws.get_meta("view") == "{}"
 
 
-def test_a_newer_schema_gives_a_clear_message(tmp_path):
-    path = tmp_path / "future.crosscheck"
-    Workspace(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
-    conn.close()
+def test_a_newer_schema_gives_a_clear_message(future_workspace):
+    path = future_workspace
     with pytest.raises(WorkspaceError, match="newer version"):
         Workspace(path)
 
