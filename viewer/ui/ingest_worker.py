@@ -186,38 +186,31 @@ class IngestWorker(QObject):
 
     @Slot()
     def analyse(self) -> None:
-        """Dates -> matching -> conflicts; without the analysis engine, show what was read."""
+        """Dates -> matching -> conflicts; if that fails, still show what was read."""
         try:
-            workspace = self._open_workspace()
-            try:
-                from viewer.pipeline import refresh_analysis
+            from viewer.pipeline import refresh_analysis
 
-                story = refresh_analysis(workspace)
-            except ImportError as exc:
-                self.failed.emit(describe_failure(exc, "Matching events across sources"))
-                story = workspace.load_story()
-            self.storyReady.emit(self._generation, story)
+            self.storyReady.emit(self._generation, refresh_analysis(self._open_workspace()))
         except BaseException as exc:  # noqa: BLE001
             log.error("analysis failed:\n%s", traceback.format_exc())
             self.failed.emit(describe_failure(exc, "Analysing the articles"))
-            self._emit_stored_story()
+            self._emit_stored_story("Opening the workspace")
         finally:
             self.jobDone.emit()
 
-    def _emit_stored_story(self) -> None:
+    def _emit_stored_story(self, doing: str) -> None:
+        """Hand the stored story to the window; a failure becomes a message."""
         try:
             self.storyReady.emit(self._generation, self._open_workspace().load_story())
-        except BaseException:  # noqa: BLE001 - already reported
+        except BaseException as exc:  # noqa: BLE001
             log.error("loading the stored story failed:\n%s", traceback.format_exc())
+            self.failed.emit(describe_failure(exc, doing))
 
     @Slot()
     def open_story(self) -> None:
         """Show what the workspace holds (reading every article's text is slow: here, not in the GUI)."""
         try:
-            self.storyReady.emit(self._generation, self._open_workspace().load_story())
-        except BaseException as exc:  # noqa: BLE001
-            log.error("opening the workspace failed:\n%s", traceback.format_exc())
-            self.failed.emit(describe_failure(exc, "Opening the workspace"))
+            self._emit_stored_story("Opening the workspace")
         finally:
             self.jobDone.emit()
 

@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
 
     def _call_view(self, view: Any, method: str, *args: Any) -> None:
         """Call a view's method, turning its failures into a message instead of a crash."""
-        if view is None or not hasattr(view, method):
+        if view is None:  # the map is created just after the window shows
             return
         try:
             getattr(view, method)(*args)
