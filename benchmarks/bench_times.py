@@ -4,7 +4,8 @@
 
 Prints, per corpus (TimeBank: used for tuning; AQUAINT: held out; both), strict and
 relaxed extent precision/recall/F1 and value F1 (a relaxed extent match whose value
-equals the gold TIMEX3 value, TempEval-3 style), for ``viewer.extract.times.tag_times``
+equals the gold TIMEX3 value, TempEval-3 style; gold weeks written unpadded, "2000-W7",
+are read as the ISO "2000-W07"), for ``viewer.extract.times.tag_times``
 with the document creation time as reference, and for
 ``dateparser.search.search_dates(text, languages=['en'], settings={'RELATIVE_BASE': dct})``
 (its value taken as YYYY-MM-DD, for what it is worth), and the speed of both in chars/s.
@@ -142,7 +143,7 @@ def score(system: list[tuple[int, int, str]], gold: list[Timex], errors: list[st
             errors.append(f"FP  {text[item[0]:item[1]]!r} -> {item[2]}   | {context(text, item[0], item[1])}")
     counts.relaxed = len(pairs)
     for item, g in pairs:
-        if item[2] == g.value:
+        if item[2] == canonical_value(g.value):
             counts.value += 1
         elif errors is not None:
             errors.append(f"VAL {text[item[0]:item[1]]!r} -> {item[2]} gold {g.text!r} {g.type} {g.value}   | {context(text, item[0], item[1])}")
@@ -151,6 +152,14 @@ def score(system: list[tuple[int, int, str]], gold: list[Timex], errors: list[st
             if i not in used_gold:
                 errors.append(f"FN  {g.text!r} {g.type} {g.value}   | {context(text, g.start, g.end)}")
     return counts
+
+
+_UNPADDED_WEEK = re.compile(r"^(\d{4})-W(\d)(?!\d)")
+
+
+def canonical_value(value: str) -> str:
+    """A gold value in ISO 8601 form: six AQUAINT values write weeks unpadded ("2000-W7" is 2000-W07)."""
+    return _UNPADDED_WEEK.sub(r"\1-W0\2", value)
 
 
 def context(text: str, start: int, end: int) -> str:

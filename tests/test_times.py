@@ -397,3 +397,63 @@ def test_current_as_an_adjective_is_the_present() -> None:
     assert spans_of("It was delayed because of current market conditions.") == [("current", "PRESENT_REF")]
     # the longer expression wins: "the current quarter" is a quarter, not the present
     assert spans_of("Sales will grow in the current quarter.") == [("the current quarter", "2019-Q1")]
+
+
+# ------------------------------------------ rules from the second error analysis
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a cue far from the date loses to a date only weeks away...
+        ("Reno, who invited the ministers, will hold a ceremony in Independence on March 12 to mark it.",
+         [("March 12", "2019-03-12")]),
+        ("The aid would help the families, where the Feb. 1 blasts killed 257 people.",
+         [("Feb. 1", "2019-02-01")]),
+        # ...but not to the verb of the date itself
+        ("They met on March 3.", [("March 3", "2018-03-03")]),
+        # a month one or two ahead in a past-tense report is the coming one
+        ("Oil firms were told of a cutback in their supply in March.", [("March", "2019-03")]),
+        ("It happened in September, officials said.", [("September", "2018-09")]),
+        # "next to" is a place, not the future
+        ("A bomb ripped through a building next to the embassy Friday morning.",
+         [("Friday morning", "2019-02-08TMO")]),
+        # "last Oct. 23" keeps its day
+        ("He was shot to death last Oct. 23 at his home.", [("last Oct. 23", "2018-10-23")]),
+    ],
+)
+def test_year_and_day_choice(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # what a report recounts with a possessive has happened
+        ("Relatives said they would look for ways around Wednesday's ruling.", [("Wednesday", "2019-02-06")]),
+        # "until Tuesday" is still to come, unless the sentence is told in the past
+        ("Officials postponed until Tuesday morning any action.", [("Tuesday morning", "2019-02-12TMO")]),
+        ("Until Thursday, they had not called him a suspect.", [("Thursday", "2019-02-07")]),
+    ],
+)
+def test_weekday_direction(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a rate of an amount is not a time
+        ("It should help save $500 million a year in costs.", []),
+        ("This will add nearly 700 seats a week on the route.", []),
+        ("Revenue should rise by 20% annually.", []),
+        # a frequency stays a set, and "a year" alone stays a duration
+        ("The board meets twice a year.", [("a year", "P1Y")]),
+        ("It will finish its investigation within a year.", [("a year", "P1Y")]),
+        ("Rallies were held almost daily.", [("daily", "P1D")]),
+        # an abbreviation without its full stop before a name is the name
+        ("Geremek of Poland, Martonyi of Hungary and Jan Kavan signed.", []),
+        ("The talks ended in Jan. and resumed.", [("Jan.", "2019-01")]),
+    ],
+)
+def test_rates_and_names_are_not_times(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

@@ -61,7 +61,7 @@ class _Cand:
 # ---------------------------------------------------------------------- tense
 
 _FUTURE_CUE = (
-    r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
+    r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next(?!\s+to\b)|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
     r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
@@ -121,14 +121,20 @@ class _Context:
 
     def tense(self, start: int, end: int) -> str | None:
         """'past', 'future' or 'present' from the cue word nearest the expression in its sentence."""
-        if _DEADLINE_BEFORE.search(self.text, max(0, start - 10), start):
-            return None  # "extended to Nov. 20", "by Jan. 14": a deadline, whatever the verb's tense
+        return self.tense_cue(start, end)[0]
+
+    def tense_cue(self, start: int, end: int, deadlines: bool = True) -> tuple[str | None, int]:
+        """The tense and how many characters away its cue is (0 when a verb governs it directly)."""
+        if deadlines and _DEADLINE_BEFORE.search(self.text, max(0, start - 10), start):
+            return None, 0  # "extended to Nov. 20", "by Jan. 14": a deadline, whatever the verb's tense
         first, last = self.sentence_bounds(start, end)
         best: tuple[int, str] | None = None
         future_before = False  # a future cue before the expression, no strong past cue since
         for match in _TENSE_CUES.finditer(self.text, first, last):
             if start <= match.start() < end:
                 continue
+            if match.group().lower() in ("until", "till") and not self.text[match.end():start].strip():
+                continue  # the "until" of the expression itself says nothing of the verb's tense
             kind = match.lastgroup or ""
             if kind == "past" and not self._is_past_cue(match):
                 continue
@@ -141,10 +147,10 @@ class _Context:
             if best is None or distance < best[0]:
                 best = (distance, kind)
         if best is not None and best[0] <= 2 and best[1] == "past":
-            return "past"  # "announced Wednesday", "said Friday": the verb right before governs
+            return "past", 0  # "announced Wednesday", "said Friday": the verb right before governs
         if future_before:
-            return "future"  # "said it will redeem the preferred shares on Oct. 31": the modal governs
-        return best[1] if best else None
+            return "future", best[0] if best else 0  # "said it will redeem the shares on Oct. 31"
+        return (best[1], best[0]) if best else (None, 0)
 
     def _is_past_cue(self, match: re.Match[str]) -> bool:
         word = match.group().lower()
@@ -220,6 +226,9 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
     if tense == "future":
         return ref.year if month >= ref.month else ref.year + 1
     if tense == "past":
+        if 0 < (month - ref.month) % 12 <= 2:
+            # "in September" written in August: the coming one, whatever the verb
+            return ref.year if month > ref.month else ref.year + 1
         return ref.year if month <= ref.month else ref.year - 1
     diff = month - ref.month
     return ref.year - 1 if diff > 6 else ref.year + 1 if diff < -6 else ref.year
@@ -236,15 +245,34 @@ def _year_for_day(ctx: _Context, month: int, day: int, start: int, end: int) -> 
     """The year of 'January 10' without a year: past -> not after the reference, future -> not before."""
     if ctx.ref is None:
         return None
-    ref, tense = ctx.ref, ctx.tense(start, end)
+    ref, (tense, cue_distance) = ctx.ref, ctx.tense_cue(start, end)
     here = _safe_date(ref.year, month, day) or _safe_date(ref.year, month, 28)
     assert here is not None
-    if tense == "future":
-        return ref.year if here >= ref else ref.year + 1
-    if tense == "past":
-        return ref.year if here <= ref else ref.year - 1
     options = [ref.year - 1, ref.year, ref.year + 1]
-    return min(options, key=lambda y: abs(((_safe_date(y, month, min(day, 28))) - ref).days))
+    nearest = min(options, key=lambda y: abs(((_safe_date(y, month, min(day, 28))) - ref).days))
+    if tense == "future":
+        year = ref.year if here >= ref else ref.year + 1
+    elif tense == "past":
+        year = ref.year if here <= ref else ref.year - 1
+    else:
+        return nearest
+    if cue_distance > _GOVERNING_CUE_DISTANCE and _tense_pick_is_far(ref, month, min(day, 28), year, nearest):
+        return nearest
+    return year
+
+
+_GOVERNING_CUE_DISTANCE = 4  # "met on March 3": a cue this close is the verb of the date itself
+
+
+def _tense_pick_is_far(ref: dt.date, month: int, day: int, picked: int, nearest: int) -> bool:
+    """True when tense put a day almost a year away although the same day lies weeks away.
+
+    News names a date without its year when it is close ("the Aug. 7 blasts", "will
+    testify on Feb. 10"); a tense cue read from the wrong verb is the likelier error.
+    """
+    far = abs((_safe_date(picked, month, day) - ref).days)  # type: ignore[operator]
+    near = abs((_safe_date(nearest, month, day) - ref).days)  # type: ignore[operator]
+    return far > 300 and near <= 45
 
 
 def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -> dt.date | None:
@@ -258,12 +286,23 @@ def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -
         return ref - dt.timedelta(days=back or 7)
     if rel in ("next", "coming", "following"):
         return ref + dt.timedelta(days=ahead or 7)
+    if ctx.text.startswith(("'s", "’s"), end):
+        return ref - dt.timedelta(days=back)  # "Wednesday's ruling": what a report recounts has happened
     tense = ctx.tense(start, end)
+    if _UNTIL_BEFORE.search(ctx.text, max(0, start - 12), start) and (
+            _DEFERRED_BEFORE.search(ctx.text, max(0, start - 40), start)
+            or ctx.tense_cue(start, end, deadlines=False)[0] != "past"):
+        return ref + dt.timedelta(days=ahead)  # "postponed until Tuesday": a day still to come
     if tense == "future":
         return ref + dt.timedelta(days=ahead)
     if tense == "present" and ahead < back:
         return ref + dt.timedelta(days=ahead)
     return ref - dt.timedelta(days=back)
+
+
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
+_DEFERRED_BEFORE = re.compile(
+    r"\b(?:postpone|delay|adjourn|extend|defer|suspend|put\s+off|push(?:ed)?\s+back)\w*(?:\s+\w+){0,2}\s+(?:until|till)\s+$", re.I)
 
 
 def _rel_word(raw: str | None) -> str:
@@ -309,6 +348,13 @@ def _on_month_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
     day = _day_number(match["day"])
     month = lex.month_number(match["month"])
     year = int(match["year"]) if match["year"] else None
+    rel = match.groupdict().get("rel")
+    if year is None and rel and ctx.ref is not None:
+        year = _year_of_last_or_next(ctx.ref, month, day, rel.lower())
+        cand = _date_cand(match, ctx, month, day, year)
+        if cand is not None:
+            cand.year_explicit = False
+        return cand
     if year is None and match["wd"] and ctx.ref is not None:
         year = _year_fitting_weekday(ctx.ref, month, day, lex.weekday_number(match["wd"]))
         cand = _date_cand(match, ctx, month, day, year)
@@ -316,6 +362,15 @@ def _on_month_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
             cand.year_explicit = False
         return cand
     return _date_cand(match, ctx, month, day, year)
+
+
+def _year_of_last_or_next(ref: dt.date, month: int, day: int, rel: str) -> int:
+    """'last Oct. 23': the latest such day before the reference; 'next May 1': the first after."""
+    this_year = _safe_date(ref.year, month, min(day, 28))
+    assert this_year is not None
+    if rel == "last":
+        return ref.year if this_year < ref else ref.year - 1
+    return ref.year if this_year > ref else ref.year + 1
 
 
 def _year_fitting_weekday(ref: dt.date, month: int, day: int, weekday: int) -> int | None:
@@ -372,6 +427,8 @@ def _month_has_date_context(match: re.Match[str], ctx: _Context) -> bool:
     """A bare month name is a date only after 'in/since/last...' or when it cannot be a name."""
     if match["mod"] or match["rel"]:
         return True
+    if match["month"].lower() in _BARE_ABBREVIATIONS and re.match(r"\s[A-Z][a-z]", ctx.text[match.end():match.end() + 3]):
+        return False  # "Jan Kavan": an abbreviation without its full stop, before a name
     before = ctx.text[max(0, match.start() - 40):match.start()]
     words = re.findall(r"[A-Za-z]+", before)
     previous_word = words[-1].lower() if words and re.search(r"[A-Za-z]+[\s,]*$", before) else ""
@@ -385,6 +442,7 @@ def _month_has_date_context(match: re.Match[str], ctx: _Context) -> bool:
     return not re.match(r"\s[A-Z]", after)  # "April Ryan", "June Carter" are names
 
 
+_BARE_ABBREVIATIONS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 _RANGE_WORDS = {"to", "and", "or", "through", "until", "till"}
 _MONTH_ANYWHERE = re.compile(lex.MONTH_RX)
 
@@ -602,7 +660,12 @@ def _half_duration_value(whole: int, unit: str) -> str:
     return template.format(whole) + time_mark + half
 
 
-_SET_BEFORE = re.compile(r"(?:\bonce|\btwice|\btimes|\bper|\d|\bmillion|\bbillion|%|\bpercent)\s*$", re.I)
+_SET_BEFORE = re.compile(r"(?:\bonce|\btwice|\btimes|\bper)\s*$", re.I)
+#: "$500 million a year", "700 seats a week", "20% annually": a rate of an amount, not a time.
+#: TimeBank leaves most of these untagged, and a rate places nothing on a timeline.
+_RATE_BEFORE = re.compile(
+    r"(?:\d|%|\b(?:percent|one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion))"
+    r"(?:\s+[a-z]+)?\s+$", re.I)
 
 
 def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -634,8 +697,11 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return _Cand(start, match.start("tail"), "DURATION", _duration_value(number, unit), modifier)
     if tail in ("ago", "earlier", "before", "from now", "hence"):
         return _relative_date(match, ctx, unit, number, -1 if tail in ("ago", "earlier", "before") else 1, modifier)
-    if raw_number in ("a", "an") and not match["the"] and _SET_BEFORE.search(ctx.text, max(0, start - 12), start):
-        return _Cand(start, match.end(), "SET", _duration_value(1, unit))
+    if raw_number in ("a", "an") and not match["the"] and not tail:
+        if _SET_BEFORE.search(ctx.text, max(0, start - 12), start):
+            return _Cand(start, match.end(), "SET", _duration_value(1, unit))  # "twice a week"
+        if _RATE_BEFORE.search(ctx.text, max(0, start - 30), start):
+            return None
     return _Cand(start, match.end(), "DURATION", _duration_value(number, unit), modifier)
 
 
@@ -965,6 +1031,8 @@ _ADVERB_SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "
 
 
 def _on_set_adverb(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    if _RATE_BEFORE.search(ctx.text, max(0, match.start() - 30), match.start()):
+        return None  # "to rise 8.5% annually"
     return _Cand(match.start(), match.end(), "SET", _ADVERB_SETS[match.group().lower()])
 
 
@@ -1016,7 +1084,7 @@ _T_UNIT = rf"(?i:{lex.UNIT_RX})"
 _ORD_Q = r"(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|final)"
 _RULES: list[_Rule] = [
     # dates with a day
-    _Rule(_T_MONTH, rf"{_WD_OPT}(?P<month>{lex.MONTH_RX})\s+{_DAY}(?:st|nd|rd|th)?\b{_YEAR_TAIL}", _on_month_day, 3),
+    _Rule(_T_MONTH, rf"{_WD_OPT}(?:(?P<rel>last|next)\s+)?(?P<month>{lex.MONTH_RX})\s+{_DAY}(?:st|nd|rd|th)?\b{_YEAR_TAIL}", _on_month_day, 3),
     _Rule(_T_MONTH, rf"(?<![\d.,/])(?P<first>(?P<d1>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second>(?P<d2>{lex.DAY_RX})\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})"
      rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.YEAR_RX})(?![\d,]\d))?)", _on_day_range, 4),
     _Rule(_T_MONTH, rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
@@ -1348,3 +1416,4 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     _propagate_range_years(chosen, text)
     _resolve_against_focus(chosen, ctx)
     return [_anchor_ref_values(_to_span(cand, text), ctx) for cand in chosen]
+
