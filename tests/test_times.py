@@ -457,3 +457,13 @@ def test_weekday_direction(text: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_rates_and_names_are_not_times(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+def test_a_clock_time_falls_on_the_day_in_focus() -> None:
+    assert spans_of("He was killed on Oct. 23. He was shot at 10 p.m. in his kitchen.") == [
+        ("Oct. 23", "2018-10-23"), ("10 p.m.", "2018-10-23T22:00")]
+    # with no day in focus it is the reference day
+    assert spans_of("He was shot at 10 p.m. in his kitchen.") == [("10 p.m.", "2019-02-08T22:00")]
+    # a coarser focus gives no day
+    assert spans_of("He left in October. He was shot at 10 p.m.") == [
+        ("October", "2018-10"), ("10 p.m.", "2019-02-08T22:00")]

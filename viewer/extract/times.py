@@ -1354,6 +1354,8 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     """
     focus: str | None = None
     for cand in cands:
+        if cand.time_of_day and focus is not None and _DAY_VALUE.fullmatch(focus[:10]):
+            cand.value, cand.needs_reference = focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
         if cand.anchor:
             value = _anchored_value(cand, focus, ctx)
             if value is not None:
