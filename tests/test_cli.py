@@ -84,6 +84,7 @@ def test_nothing_readable_exits_1(tmp_path):
     ("extract",),
     ("extract", "x.txt", "--published", "8 Feb 2019"),
     ("nlp", "times", "--reference", "yesterday"),
+    ("nlp", "times", "--reference", "0001-01-01"),  # too near the calendar's start to count back from
     ("export-timeline", "sample_data", "-o", "out.gif"),
     ("export-timeline", "sample_data", "-o", "out.png", "--width", "-5"),
     ("export-timeline", "sample_data", "-o", "out.png", "--range", "2019-02-01", "2018-01-01"),

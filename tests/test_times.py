@@ -467,3 +467,38 @@ def test_a_clock_time_falls_on_the_day_in_focus() -> None:
     # a coarser focus gives no day
     assert spans_of("He left in October. He was shot at 10 p.m.") == [
         ("October", "2018-10"), ("10 p.m.", "2019-02-08T22:00")]
+
+
+# ------------------------------------------------------------ robustness
+
+_FUZZ_WORDS = (
+    "January Jan. Feb March May 10 31 29 2019 1999 0 the 10th last next this week weekend month year "
+    "quarter Q3 H2 ago earlier later Monday Friday's night morning at on in until 1:06 p.m. a.m. noon "
+    "midnight - to and between from , . 's about early mid- late 1990s '90s century 21st every daily a "
+    "two half 1/2 ½ decade decades years now recently Christmas Easter fiscal ended 2019-02-30 "
+    "12/31/99 2/29/2019 é 日本 $ % million 24-hour 46-minute twenty nineteen ninety-four spring of 9999"
+).split() + ["\n", "Sept. 30"]
+
+
+@pytest.mark.parametrize("reference", [REF, None, dt.datetime(1999, 12, 31, 23, 59), dt.date(2000, 2, 29),
+                                       dt.date(100, 1, 1), dt.date(9899, 12, 31), dt.date(1, 1, 1),
+                                       dt.date(9999, 12, 31)])
+def test_random_word_salad_never_breaks_the_tagger(reference) -> None:
+    """Hostile text and references at the calendar's ends: spans stay consistent, nothing raises."""
+    import random
+
+    rng = random.Random(20261121)
+    for _ in range(300):
+        text = " ".join(rng.choice(_FUZZ_WORDS) for _ in range(rng.randint(1, 25)))
+        spans = tag_times(text, reference)
+        ends = [-1] + [s.end for s in spans]
+        for span, previous_end in zip(spans, ends):
+            assert text[span.start:span.end] == span.text
+            assert span.start >= previous_end, (text, [(s.text, s.value) for s in spans])
+            if span.earliest and span.latest:
+                assert span.earliest <= span.latest, (text, span)
+
+
+def test_a_reference_at_the_calendar_ends_is_treated_as_none() -> None:
+    assert only("It happened in September.", dt.date(1, 1, 1)).value == "XXXX-09"
+    assert only("It happened in September.", dt.date(100, 1, 1)).value == "0099-09"

@@ -49,6 +49,15 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
+def _reference_date(text: str) -> dt.date:
+    from viewer.extract.times import usable_reference
+
+    day = _date(text)
+    if usable_reference(day) is None:
+        raise argparse.ArgumentTypeError(f"a reference date must lie between 0100-01-01 and 9899-12-31: {text!r}")
+    return day
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with code 2 and a one-line hint on usage errors."""
 
@@ -79,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     nlp = sub.add_parser("nlp", help="run one extraction step and print JSON")
     nlp_sub = nlp.add_subparsers(dest="step", required=True, parser_class=_Parser)
     times = nlp_sub.add_parser("times", help="temporal expressions, normalised to TimeML values")
-    times.add_argument("--reference", type=_date, metavar="YYYY-MM-DD",
+    times.add_argument("--reference", type=_reference_date, metavar="YYYY-MM-DD",
                        help="the reference (publication) date; without it relative dates stay open")
     times.add_argument("files", nargs="*", help="text files (default: read standard input)")
     places = nlp_sub.add_parser("places", help="place mentions, resolved offline")

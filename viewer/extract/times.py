@@ -30,7 +30,7 @@ from viewer.extract import timex_calendar as cal
 from viewer.extract import timex_lexicon as lex
 from viewer.model import TimeSpan
 
-__all__ = ["tag_times"]
+__all__ = ["EARLIEST_REFERENCE", "LATEST_REFERENCE", "tag_times", "usable_reference"]
 
 
 # ----------------------------------------------------------------- candidates
@@ -89,6 +89,18 @@ _ABBREVIATION_BEFORE = re.compile(
 )
 
 
+#: References the calendar arithmetic can count from (a century either way stays a valid date).
+EARLIEST_REFERENCE, LATEST_REFERENCE = dt.date(100, 1, 1), dt.date(9899, 12, 31)
+
+
+def usable_reference(reference: dt.date | dt.datetime | None) -> dt.date | dt.datetime | None:
+    """The reference, or None when it is too near the ends of the calendar to count from."""
+    if reference is None:
+        return None
+    day = reference.date() if isinstance(reference, dt.datetime) else reference
+    return reference if EARLIEST_REFERENCE <= day <= LATEST_REFERENCE else None
+
+
 class _Context:
     """What the rules need to know about the text and the reference date."""
 
@@ -96,6 +108,7 @@ class _Context:
         self.text = text
         self.ref: dt.date | None = None
         self.ref_time: dt.datetime | None = None
+        reference = usable_reference(reference)
         if isinstance(reference, dt.datetime):
             self.ref, self.ref_time = reference.date(), reference
         elif isinstance(reference, dt.date):
@@ -1178,7 +1191,11 @@ def _find_candidates(ctx: _Context) -> list[_Cand]:
             for match in rx.finditer(ctx.text, window_start, window_end):
                 if match.end() == match.start():
                     continue
-                for cand in _as_list(handler(match, ctx)):
+                try:
+                    result = handler(match, ctx)
+                except (OverflowError, ValueError):
+                    continue  # "9999 weekends earlier" near the calendar's ends: no date to give
+                for cand in _as_list(result):
                     if cand.end > cand.start:
                         found.append(replace(cand, priority=cand.priority + priority))
     return found
