@@ -502,3 +502,18 @@ def test_random_word_salad_never_breaks_the_tagger(reference) -> None:
 def test_a_reference_at_the_calendar_ends_is_treated_as_none() -> None:
     assert only("It happened in September.", dt.date(1, 1, 1)).value == "XXXX-09"
     assert only("It happened in September.", dt.date(100, 1, 1)).value == "0099-09"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Over the next couple of years we will grow.", [("the next couple of years", "P2Y")]),
+        ("They may sell in the weeks ahead.", [("the weeks ahead", "PXW")]),
+        ("It bodes ill for coming quarters.", [("coming quarters", "FUTURE_REF")]),
+        ("They will live without it for a while.", [("a while", "PXX")]),
+        ("Demand will last well into the summer.", [("summer", "2019-SU")]),
+        ("It took a while to load.", []),  # only "for a while" is a span of time
+    ],
+)
+def test_vague_spans_of_time(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

@@ -520,7 +520,7 @@ def _on_century(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 _SEASON_ORDER = ("SP", "SU", "FA", "WI")
 _SEASON_CONTEXT_BEFORE = re.compile(
-    r"\b(?:in|during|by|until|till|since|over|through|throughout|before|after|for|this|last|next|of|early|late|mid|that)\s+(?:the\s+)?$",
+    r"\b(?:in|into|during|by|until|till|since|over|through|throughout|before|after|for|this|last|next|of|early|late|mid|that)\s+(?:the\s+)?$",
     re.I,
 )
 
@@ -961,7 +961,8 @@ _REF_WORDS = {
     "the near term": "FUTURE_REF", "the long term": "FUTURE_REF", "the coming days": "FUTURE_REF",
     "the coming weeks": "FUTURE_REF", "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
     "coming days": "FUTURE_REF", "coming weeks": "FUTURE_REF", "coming months": "FUTURE_REF",
-    "coming years": "FUTURE_REF", "recent quarters": "PAST_REF", "past years": "PAST_REF",
+    "coming years": "FUTURE_REF", "coming quarters": "FUTURE_REF", "the coming quarters": "FUTURE_REF",
+    "future quarters": "FUTURE_REF", "recent quarters": "PAST_REF", "past years": "PAST_REF",
     "past months": "PAST_REF", "past decades": "PAST_REF", "the short term": "FUTURE_REF",
 }
 
@@ -1056,6 +1057,16 @@ def _on_vague_plural(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(start, match.end("unit"), "DURATION", _duration_value(None, unit))
 
 
+def _on_vague_plural_ahead(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'in the weeks ahead': an unknown number of weeks from now, expression and all."""
+    return _Cand(match.start(), match.end(), "DURATION", _duration_value(None, lex.unit_of(match["unit"])))
+
+
+def _on_a_while(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'for a while': a duration of unknown length and unit (TimeML PXX)."""
+    return _Cand(match.start(), match.end(), "DURATION", "PXX")
+
+
 def _on_day_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'on the 10th': a day of the reference month (the month before if still to come)."""
     day = _day_number(match["day"])
@@ -1136,12 +1147,14 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)", r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
      r"|recently|lately|the\s+past|recent\s+times"
      r"|past\s+(?:years|months|decades)|the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|long|short)\s+term"
-     r"|(?:the\s+)?coming\s+(?:days|weeks|months|years))\b", _on_ref_word, 0),
+     r"|(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|future\s+quarters)\b", _on_ref_word, 0),
     _Rule(r"(?i:current)", r"(?P<adj>current)(?=\s+[a-z])", _on_ref_adjective, -1),
     # durations
     _Rule(_T_UNIT, rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?P<frac>\s+1/2|\s*½|\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so)?(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
     _Rule(_T_UNIT, rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
     _Rule(_T_UNIT, rf"\b(?P<unit>years|months|weeks|days|decades|hours)-long\b", _on_vague_plural, 0),
+    _Rule(r"(?i:ahead)", r"\bthe\s+(?P<unit>days|weeks|months|years)\s+ahead\b", _on_vague_plural_ahead, 1),
+    _Rule(r"(?i:while)", r"(?<=\bfor\s)a\s+while\b", _on_a_while, 0),
     _Rule(r"(?i:recent)", r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
     # sets
     _Rule(r"(?i:every|each|per)\b", rf"\b(?:every|each|per)\s+(?P<other>other\s+)?(?P<what>{lex.WEEKDAY_RX}|{lex.MONTH_RX}|day|week|month|year|quarter|hour|minute|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn)\b", _on_set, 2),
