@@ -1051,15 +1051,16 @@ def _on_set_adverb(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 
 def _on_vague_plural(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    """'for years', 'decades-long', 'in recent months': an unknown number of units (PXY, PXM...)."""
+    """'for years', 'decades-long', 'in recent months', 'the weeks ahead': an unknown number
+    of units (PXY, PXM...); the span keeps 'recent' and 'the ... ahead', not 'for' or '-long'."""
     unit = lex.unit_of(match["unit"])
-    start = match.start("recent") if match.groupdict().get("recent") else match.start("unit")
-    return _Cand(start, match.end("unit"), "DURATION", _duration_value(None, unit))
-
-
-def _on_vague_plural_ahead(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    """'in the weeks ahead': an unknown number of weeks from now, expression and all."""
-    return _Cand(match.start(), match.end(), "DURATION", _duration_value(None, lex.unit_of(match["unit"])))
+    groups = match.groupdict()
+    if groups.get("ahead"):
+        start, end = match.start(), match.end()
+    else:
+        start = match.start("recent") if groups.get("recent") else match.start("unit")
+        end = match.end("unit")
+    return _Cand(start, end, "DURATION", _duration_value(None, unit))
 
 
 def _on_a_while(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1153,7 +1154,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_UNIT, rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?P<frac>\s+1/2|\s*½|\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so)?(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
     _Rule(_T_UNIT, rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
     _Rule(_T_UNIT, rf"\b(?P<unit>years|months|weeks|days|decades|hours)-long\b", _on_vague_plural, 0),
-    _Rule(r"(?i:ahead)", r"\bthe\s+(?P<unit>days|weeks|months|years)\s+ahead\b", _on_vague_plural_ahead, 1),
+    _Rule(r"(?i:ahead)", r"\bthe\s+(?P<unit>days|weeks|months|years)\s+(?P<ahead>ahead)\b", _on_vague_plural, 1),
     _Rule(r"(?i:while)", r"(?<=\bfor\s)a\s+while\b", _on_a_while, 0),
     _Rule(r"(?i:recent)", r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
     # sets
