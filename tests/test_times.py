@@ -433,6 +433,14 @@ def test_year_and_day_choice(text: str, expected: list[tuple[str, str]]) -> None
         # "until Tuesday" is still to come, unless the sentence is told in the past
         ("Officials postponed until Tuesday morning any action.", [("Tuesday morning", "2019-02-12TMO")]),
         ("Until Thursday, they had not called him a suspect.", [("Thursday", "2019-02-07")]),
+        # a plan told in the past perfect has already come and gone
+        ("The offer is scheduled to expire Tuesday evening.", [("Tuesday evening", "2019-02-12TEV")]),
+        ("It had been due to expire Tuesday evening.", [("Tuesday evening", "2019-02-05TEV")]),
+        ("The offer previously had been scheduled to expire at midnight Tuesday.",
+         [("midnight Tuesday", "2019-02-05T24:00")]),
+        # a weekday naming a deadline takes the tense of the verb, not of "deadline"
+        ("Shareholders tendered 99% of the shares by the Tuesday deadline.", [("Tuesday", "2019-02-05")]),
+        ("The deadline is Tuesday.", [("Tuesday", "2019-02-12")]),
     ],
 )
 def test_weekday_direction(text: str, expected: list[tuple[str, str]]) -> None:
@@ -453,6 +461,11 @@ def test_weekday_direction(text: str, expected: list[tuple[str, str]]) -> None:
         # an abbreviation without its full stop before a name is the name
         ("Geremek of Poland, Martonyi of Hungary and Jan Kavan signed.", []),
         ("The talks ended in Jan. and resumed.", [("Jan.", "2019-01")]),
+        # a capitalised time word inside a short quoted title names a show or a film
+        ("Gonzalez said on CBS's ''60 Minutes.'' The boy stayed.", []),
+        ('A poster showed Gary Cooper in the film "High Noon." It helped.', []),
+        ("``Tomorrow,'' he said.", [("Tomorrow", "2019-02-09")]),
+        ('The hearing lasted "60 minutes," he said.', [("60 minutes", "PT60M")]),
     ],
 )
 def test_rates_and_names_are_not_times(text: str, expected: list[tuple[str, str]]) -> None:

@@ -82,6 +82,8 @@ _NOT_PAST_ED = {"need", "indeed", "proceed", "succeed", "exceed", "hundred", "sp
                 "alleged", "armed", "united", "related", "supposed", "concerned", "detailed", "limited",
                 "advanced", "experienced", "interested", "unprecedented", "unexpected", "unnamed"}
 _DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through|to)\s+$", re.I)
+_PLAN_IN_THE_PAST_BEFORE = re.compile(
+    r"\b(?:had|had\s+been|previously)\s+(?:(?:due|scheduled|set|slated|expected|planned)\s+to\s+)?$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|being|is|are|am|to|will|would|could|can|may|might|should|must)\s+$", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
 _ABBREVIATION_BEFORE = re.compile(
@@ -148,7 +150,11 @@ class _Context:
                 continue
             if match.group().lower() in ("until", "till") and not self.text[match.end():start].strip():
                 continue  # the "until" of the expression itself says nothing of the verb's tense
+            if match.group().lower() == "deadline" and match.start() >= end and not self.text[end:match.start()].strip():
+                continue  # "by the Tuesday deadline": the date names the deadline, the verb gives the tense
             kind = match.lastgroup or ""
+            if kind == "future" and _PLAN_IN_THE_PAST_BEFORE.search(self.text, max(0, match.start() - 40), match.start()):
+                kind = "past"  # "had been due to expire Friday", "as previously planned": a plan already past
             if kind == "past" and not self._is_past_cue(match):
                 continue
             if match.end() <= start:
@@ -1410,6 +1416,29 @@ _PERIOD_END_BEFORE = re.compile(r"\b(?:ended|ending|through|to)\s+$", re.I)
 
 # ------------------------------------------------------------------ finishing
 
+_OPENING_QUOTES = ('"', "“", "``", "''", "‘")
+_CLOSING_QUOTE_AFTER = re.compile(r"[.,!?]?(?:\"|”|''|’)")
+_TIME_NAMES = re.compile(rf"(?:{lex.WEEKDAY_RX}|{lex.MONTH_RX})\b", re.I)
+
+
+def _in_quoted_title(text: str, start: int, end: int) -> bool:
+    """True for a time word inside a short quoted title ('"60 Minutes"', "``High Noon''").
+
+    A title capitalises its words; a time word that is capitalised although it is
+    neither a name (weekday, month) nor the quote's first word names a show or a
+    film, not a time.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 40):start]
+    opening = max(before.rfind(quote) for quote in _OPENING_QUOTES)
+    if opening < 0 or not _CLOSING_QUOTE_AFTER.match(text, end, end + 3):
+        return False
+    words = (before[opening:].lstrip("\"“`'‘") + text[start:end]).split()
+    if not 1 < len(words) <= 6 or not all(word[0].isupper() or word[0].isdigit() for word in words):
+        return False
+    return any(word[0].isupper() and not _TIME_NAMES.match(word) for word in words[1:])
+
+
 
 def _to_span(cand: _Cand, text: str) -> TimeSpan:
     """Attach the interval the value covers (narrowed or widened by its modifier)."""
@@ -1444,7 +1473,7 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     if not text:
         return []
     ctx = _Context(text, reference)
-    chosen = _choose(_find_candidates(ctx))
+    chosen = _choose([cand for cand in _find_candidates(ctx) if not _in_quoted_title(text, cand.start, cand.end)])
     chosen = _merge_date_and_time(chosen, text)
     _propagate_range_years(chosen, text)
     _resolve_against_focus(chosen, ctx)
