@@ -438,6 +438,9 @@ def test_year_and_day_choice(text: str, expected: list[tuple[str, str]]) -> None
         ("It had been due to expire Tuesday evening.", [("Tuesday evening", "2019-02-05TEV")]),
         ("The offer previously had been scheduled to expire at midnight Tuesday.",
          [("midnight Tuesday", "2019-02-05T24:00")]),
+        # "planned" after an adverb is an adjective, not the verb that places the day
+        ("On Tuesday, when she set aside plans for the hastily planned trip, the department lifted a warning.",
+         [("Tuesday", "2019-02-05")]),
         # a weekday naming a deadline takes the tense of the verb, not of "deadline"
         ("Shareholders tendered 99% of the shares by the Tuesday deadline.", [("Tuesday", "2019-02-05")]),
         ("The deadline is Tuesday.", [("Tuesday", "2019-02-12")]),
