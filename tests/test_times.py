@@ -533,3 +533,15 @@ def test_a_reference_at_the_calendar_ends_is_treated_as_none() -> None:
 )
 def test_vague_spans_of_time(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THE TALKS LASTED THREE WEEKS AND ENDED YESTERDAY.",  # capitals: words are found whatever their case
+        "İstanbul talks lasted three weeks and ended yesterday.",  # "İ" lower-cases to two characters
+    ],
+)
+def test_words_are_found_in_any_case_and_any_script(text: str) -> None:
+    assert [(span.text.lower(), span.value) for span in tag_times(text, REF)] == [
+        ("three weeks", "P3W"), ("yesterday", "2019-02-07")]
