@@ -126,3 +126,45 @@ def test_reextraction_stops_when_cancelled(qtbot, controller, sample_dir, tmp_pa
     controller.reextract()
     qtbot.waitUntil(lambda: not controller.is_busy(), timeout=TIMEOUT_MS)
     assert done and 2 <= max(done) < 12
+
+
+def test_cancel_stops_an_analysis_and_the_next_one_finishes(qtbot, controller, sample_dir, tmp_path):
+    """With nothing being read, Cancel stops the analysis: nothing is stored, the last story is shown."""
+    from viewer.model import Correction
+
+    stories, stopped, analysing = [], [], []
+    controller.storyReady.connect(stories.append)
+    controller.analysisStopped.connect(lambda: stopped.append(True))
+    controller.analysingChanged.connect(analysing.append)
+    controller.ingest([str(p) for p in unique_copies(sample_dir, tmp_path / "many", 10)])
+    qtbot.waitUntil(lambda: not controller.is_busy(), timeout=TIMEOUT_MS)
+    assert analysing == [True, False] and not stopped
+    path = tmp_path / "worker.crosscheck"
+    with Workspace(path) as other:  # a change from another connection: the stored analysis is stale
+        other.add_correction(Correction("set_published", stories[-1].articles[0].id, {"date": "2019-02-08"}))
+    shown = len(stories)
+    controller.analyse()
+    controller.cancel()
+    qtbot.waitUntil(lambda: not controller.is_busy(), timeout=TIMEOUT_MS)
+    assert stopped == [True] and not controller.is_analysing()
+    assert len(stories) == shown + 1  # the stored story, for the views to keep showing
+    with Workspace(path) as other:
+        assert not other.analysis_is_current()
+    controller.analyse()  # "Analyse again": the stop request is not left over
+    qtbot.waitUntil(lambda: not controller.is_busy(), timeout=TIMEOUT_MS)
+    assert stopped == [True]
+    with Workspace(path) as other:
+        assert other.analysis_is_current()
+
+
+def test_cancel_while_reading_still_analyses_what_was_read(qtbot, controller, sample_dir, tmp_path):
+    reports, stopped = [], []
+    controller.ingestFinished.connect(reports.append)
+    controller.analysisStopped.connect(lambda: stopped.append(True))
+    controller.ingest([str(p) for p in unique_copies(sample_dir, tmp_path / "many", 30)])
+    assert controller.is_reading()
+    controller.cancel()
+    qtbot.waitUntil(lambda: not controller.is_busy() and bool(reports), timeout=TIMEOUT_MS)
+    assert reports[-1].cancelled and not stopped
+    with Workspace(tmp_path / "worker.crosscheck") as workspace:
+        assert workspace.analysis_is_current()

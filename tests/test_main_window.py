@@ -416,3 +416,29 @@ def test_bad_files_get_one_message_each(qtbot, tmp_path, sample_dir):
     rows = window.sources.row_texts()
     assert sum(1 for r in rows if r[2] == "not read") >= 3
     window.close()
+
+
+def test_escape_stops_the_analysis_and_analyse_again_finishes_it(qtbot, tmp_path, sample_dir):
+    """Opening a workspace whose analysis is out of date re-analyses it; Esc stops that, F5 runs it again."""
+    from viewer.model import Correction
+    from viewer.pipeline import Extractor, ingest, refresh_analysis
+
+    path = tmp_path / "w.crosscheck"
+    with Workspace(path) as ws:
+        ingest([sample_dir], ws, Extractor.for_workspace(ws), workers=0)
+        refresh_analysis(ws)
+        ws.add_correction(Correction("set_published", ws.articles()[0].id, {"date": "2019-02-08"}))
+    window = open_window(qtbot, path, load_pipeline=False)
+    assert window.controller.is_analysing() and window.cancel_button.isVisible()
+    window.act_cancel.trigger()
+    wait_idle(qtbot, window, lambda: window.story.articles)
+    assert "Analysis stopped" in window.statusBar().currentMessage()
+    assert not window.cancel_button.isVisible() and not window.progress_bar.isVisible()
+    with Workspace(path) as ws:
+        assert not ws.analysis_is_current()
+    window.act_analyse.trigger()
+    wait_idle(qtbot, window, lambda: not window.controller.is_analysing())
+    assert window.statusBar().currentMessage().startswith("Up to date")
+    with Workspace(path) as ws:
+        assert ws.analysis_is_current()
+    window.close()

@@ -152,3 +152,57 @@ def test_a_worker_that_cannot_load_its_tools_reports_each_file(tmp_path, monkeyp
     result, events = pipeline._worker_task(next(SAMPLES.glob("003_*.txt")))
     assert events == [] and "failed to load" in result.message
     pipeline._worker_failure = None
+
+
+def test_a_cancelled_analysis_stores_nothing_and_the_next_one_finishes(tmp_path, extractor):
+    """Stopping at the first, a middle or the last poll raises Cancelled and leaves the stored analysis alone."""
+    from viewer.analyse import analyse
+    from viewer.cancellation import Cancelled
+    from viewer.model import Correction
+
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        ingest([_batch(tmp_path, 3)], ws, extractor, workers=0)
+        refresh_analysis(ws)
+        stored = {e.id: e.cluster_id for e in ws.load_story().events}
+        article = ws.articles()[0]
+        ws.add_correction(Correction("set_published", article.id, {"date": "2019-02-08"}))
+        polls: list[int] = []
+        analyse(ws.articles(analysed=False), ws.events(analysed=False), ws.corrections(),
+                should_stop=lambda: bool(polls.append(1)))  # counts the polls, never stops
+        assert len(polls) >= 3
+        for stop_at in sorted({1, len(polls) // 2, len(polls)}):
+            asked = iter(range(1, 10**6))
+            with pytest.raises(Cancelled):
+                refresh_analysis(ws, should_stop=lambda: next(asked) >= stop_at)
+            assert not ws.analysis_is_current()
+            assert {e.id: e.cluster_id for e in ws.load_story().events} == stored
+        story = refresh_analysis(ws)
+        assert ws.analysis_is_current()
+        assert next(a for a in story.articles if a.id == article.id).published.isoformat() == "2019-02-08"
+
+
+def test_every_analysis_stage_can_be_stopped(tmp_path, extractor):
+    from viewer.analyse import analyse
+    from viewer.cancellation import Cancelled
+    from viewer.conflicts.detect import detect_conflicts
+    from viewer.match.clusters import cluster_events
+    from viewer.resolve.pubdates import estimate_published
+
+    with Workspace(tmp_path / "w.crosscheck") as ws:
+        ingest([SAMPLES], ws, extractor, workers=0)
+        articles, events = ws.articles(analysed=False), ws.events(analysed=False)
+    result = analyse(articles, events, [], should_stop=lambda: False)
+    assert any(len(c.article_ids) > 1 for c in result.clusters)  # so every stage below has work to stop
+    assert any(a.published is None for a in articles)
+
+    def stop() -> bool:
+        return True
+
+    with pytest.raises(Cancelled):
+        estimate_published(articles, events, [], stop)
+    with pytest.raises(Cancelled):
+        cluster_events(result.events, [], stop)
+    with pytest.raises(Cancelled):
+        detect_conflicts(result.clusters, result.events, [], stop)
+    with pytest.raises(Cancelled):
+        analyse(articles, events, [], stop)

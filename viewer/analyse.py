@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+from viewer.cancellation import ShouldStop, check
 from viewer.conflicts.detect import detect_conflicts
 from viewer.match.clusters import cluster_events
 from viewer.model import (
@@ -35,15 +36,20 @@ class Analysis:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def analyse(articles: list[Article], events: list[Event], corrections: list[Correction]) -> Analysis:
-    """Dates, clusters and conflicts for a workspace; the inputs are not modified."""
-    published = estimate_published(articles, events, corrections)
-    events = reanchor_events(articles, events, published)
+def analyse(articles: list[Article], events: list[Event], corrections: list[Correction],
+            should_stop: ShouldStop | None = None) -> Analysis:
+    """Dates, clusters and conflicts for a workspace; the inputs are not modified.
+
+    Raises ``viewer.cancellation.Cancelled`` soon after ``should_stop()`` turns true.
+    """
+    published = estimate_published(articles, events, corrections, should_stop)
+    events = reanchor_events(articles, events, published, should_stop)
     events = apply_event_corrections(events, corrections)
-    clusters = cluster_events(events, corrections)
+    check(should_stop)
+    clusters = cluster_events(events, corrections, should_stop)
     cluster_of = {event_id: c.id for c in clusters for event_id in c.event_ids}
     events = [replace(e, cluster_id=cluster_of.get(e.id)) for e in events]
-    conflicts = detect_conflicts(clusters, events, corrections)
+    conflicts = detect_conflicts(clusters, events, corrections, should_stop)
     return Analysis(published=published, events=events, clusters=clusters, conflicts=conflicts)
 
 
@@ -51,7 +57,8 @@ def analyse(articles: list[Article], events: list[Event], corrections: list[Corr
 
 
 def reanchor_events(articles: list[Article], events: list[Event],
-                    published: dict[str, tuple[dt.date | None, str | None]]) -> list[Event]:
+                    published: dict[str, tuple[dt.date | None, str | None]],
+                    should_stop: ShouldStop | None = None) -> list[Event]:
     """Resolve each event's date against its article's (possibly new) reference date."""
     changed = {a.id: a for a in articles
                if published.get(a.id, (None, None))[0] is not None
@@ -64,6 +71,7 @@ def reanchor_events(articles: list[Article], events: list[Event],
             result.append(event)
             continue
         if article.id not in spans_cache:
+            check(should_stop)  # tagging an article is the slow step: poll before each
             spans_cache[article.id] = _tag(article.text, published[article.id][0])
         result.append(replace(event, when=_same_offsets(event.when, spans_cache[article.id])))
     return result

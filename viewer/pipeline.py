@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Container, Iterable
 
+from viewer.cancellation import ShouldStop
 from viewer.model import Article, Event, ReadError, Story
 from viewer.store.workspace import Workspace
 
@@ -257,11 +258,12 @@ def _store(report: IngestReport, workspace: Workspace, result: Article | ReadErr
     return None
 
 
-def refresh_analysis(workspace: Workspace, force: bool = False) -> Story:
+def refresh_analysis(workspace: Workspace, force: bool = False, should_stop: ShouldStop | None = None) -> Story:
     """Dates -> matching -> conflicts over the workspace, stored; skipped while the stored one is current.
 
     A correction made (by another connection) while the analysis runs makes the
-    result stale; it is then not stored, and the analysis runs again.
+    result stale; it is then not stored, and the analysis runs again.  When
+    ``should_stop()`` turns true, raises ``Cancelled`` and stores nothing.
     """
     from viewer.analyse import analyse
 
@@ -270,7 +272,7 @@ def refresh_analysis(workspace: Workspace, force: bool = False) -> Story:
             break
         generation = workspace.generation()
         analysis = analyse(workspace.articles(analysed=False), workspace.events(analysed=False),
-                           workspace.corrections())
+                           workspace.corrections(), should_stop)
         if workspace.save_analysis(analysis.published, analysis.events, analysis.clusters,
                                    analysis.conflicts, inputs_generation=generation):
             break

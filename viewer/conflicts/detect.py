@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from geopy.distance import geodesic, great_circle
 
+from viewer.cancellation import ShouldStop, check
 from viewer.labels import gap_in_words, time_in_words
 from viewer.model import Conflict, ConflictSide, Correction, Event, EventCluster, Place, TimeSpan
 
@@ -206,7 +207,8 @@ def conflict_id(cluster_id: str, kind: str) -> str:
 
 
 def detect_conflicts(clusters: list[EventCluster], events: list[Event],
-                     corrections: list[Correction] | None = None) -> list[Conflict]:
+                     corrections: list[Correction] | None = None,
+                     should_stop: ShouldStop | None = None) -> list[Conflict]:
     """Time and place conflicts of every cluster told by two or more articles."""
     index = {e.id: e for e in events}
     dismissals = [c for c in corrections or [] if c.kind == "not_conflict"]
@@ -214,6 +216,7 @@ def detect_conflicts(clusters: list[EventCluster], events: list[Event],
     for cluster in clusters:
         if len(cluster.article_ids) < 2:
             continue
+        check(should_stop)
         by_article: dict[str, list[Event]] = defaultdict(list)
         for event_id in cluster.event_ids:
             if event_id in index:

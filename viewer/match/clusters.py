@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from viewer.cancellation import ShouldStop, check_every
 from viewer.conflicts.detect import name_key, places_compatible
 from viewer.extract._event_lexicon import ACTOR_ALIASES, EVENT_NOUNS, class_family, trigger_class
 from viewer.extract.events import actor_key
@@ -410,17 +411,20 @@ def _cannot_link_across(a: _Mention, b: _Mention, places) -> bool:
     return _cannot_link(a, replace(b, event=replace(b.event, article_id=b.article + "\x00other")), places)
 
 
-def _group_mentions(mentions: list[_Mention], text_weight: float = TEXT_WEIGHT) -> _Groups:
+def _group_mentions(mentions: list[_Mention], text_weight: float = TEXT_WEIGHT,
+                    should_stop: ShouldStop | None = None) -> _Groups:
     """Best pairs first, each joining two groups unless some member pair cannot link."""
     places = _PlaceCache()
     scored = []
-    for i, j in candidate_pairs(mentions):
+    for count, (i, j) in enumerate(candidate_pairs(mentions)):
+        check_every(count, should_stop)
         score = pair_score(mentions[i], mentions[j], places, text_weight)
         if score is not None:
             scored.append((-score, i, j))
     scored.sort()
     groups = _Groups(mentions)
-    for _, i, j in scored:
+    for count, (_, i, j) in enumerate(scored):
+        check_every(count, should_stop)
         ri, rj = groups.find(i), groups.find(j)
         if ri == rj or not groups.can_join(ri, rj, places):
             continue
@@ -467,10 +471,11 @@ def cluster_label(events: list[Event]) -> str:
     return best.what or best.trigger
 
 
-def cluster_events(events: list[Event], corrections: list[Correction] | None = None) -> list[EventCluster]:
+def cluster_events(events: list[Event], corrections: list[Correction] | None = None,
+                   should_stop: ShouldStop | None = None) -> list[EventCluster]:
     """Group mentions of the same happening; every event ends in exactly one cluster."""
     with _cyclic_gc_paused():
-        return _cluster_events(events, corrections, TEXT_WEIGHT)
+        return _cluster_events(events, corrections, TEXT_WEIGHT, should_stop)
 
 
 @contextlib.contextmanager
@@ -489,8 +494,8 @@ def _cyclic_gc_paused():
 
 
 def _cluster_events(events: list[Event], corrections: list[Correction] | None,
-                    text_weight: float) -> list[EventCluster]:
-    groups = _group_mentions(_mentions(events), text_weight)
+                    text_weight: float, should_stop: ShouldStop | None = None) -> list[EventCluster]:
+    groups = _group_mentions(_mentions(events), text_weight, should_stop)
     sets = [{events[i].id for i in members} for members in groups.members.values()]
     sets = _apply_corrections(sets, corrections or [])
     by_id = {e.id: e for e in events}

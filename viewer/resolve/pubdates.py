@@ -13,6 +13,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 
+from viewer.cancellation import ShouldStop, check
 from viewer.conflicts.detect import name_key
 from viewer.extract._event_lexicon import trigger_class
 from viewer.extract.events import actor_key
@@ -73,7 +74,8 @@ def user_dates(corrections: list[Correction]) -> dict[str, dt.date]:
 
 
 def estimate_published(articles: list[Article], events: list[Event],
-                       corrections: list[Correction] | None = None) -> dict[str, Published]:
+                       corrections: list[Correction] | None = None,
+                       should_stop: ShouldStop | None = None) -> dict[str, Published]:
     """Each article's publication date and where it comes from.
 
     Provenance: "user" (a correction), the article's own ("text"/"metadata"),
@@ -93,6 +95,7 @@ def estimate_published(articles: list[Article], events: list[Event],
     for article in articles:
         if article.id in result:
             continue
+        check(should_stop)
         dated = [(relatedness(profiles[article.id], profiles[other]), when)
                  for other, (when, source) in result.items() if when is not None and source != "estimated"]
         best = max((score for score, _ in dated), default=0.0)

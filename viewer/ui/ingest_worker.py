@@ -6,7 +6,9 @@ so they run one after another in the order asked: load the pipeline, ingest,
 analyse.  Progress is throttled to a few updates a second so the GUI thread
 never drowns in signals; cancellation is a ``threading.Event`` that
 ``pipeline.ingest`` and re-extraction poll between articles, so finished
-articles are kept.
+articles are kept.  An analysis has its own stop event, polled inside the
+core's loops: cancelling it stores nothing and the views keep the last
+complete analysis.
 
 Every result carries the *generation* of the workspace it was computed on:
 switching workspace bumps the generation, and the controller drops answers
@@ -76,15 +78,20 @@ class IngestWorker(QObject):
     fileFailed = Signal(int, str, str)  # generation, path, message
     ingestFinished = Signal(int, object)  # generation, IngestReport | None
     storyReady = Signal(int, object)  # generation, Story
+    analysisStopped = Signal(int)  # generation: an analysis was cancelled, the stored story follows
+    analysisDone = Signal()  # an analysis job ended, whatever its outcome
+    reextractDone = Signal()
     failed = Signal(str)
     jobDone = Signal()
 
-    def __init__(self, workspace_path: str, cancel: threading.Event) -> None:
+    def __init__(self, workspace_path: str, cancel: threading.Event,
+                 stop_analysis: threading.Event | None = None) -> None:
         super().__init__()
         self._workspace_path = workspace_path
         self._generation = 0
         self._workspace: Workspace | None = None
         self._cancel = cancel
+        self._stop_analysis = stop_analysis or threading.Event()
         self._extractor: Any = None
         self._nlp: Any = None
         self._last_progress = 0.0
@@ -182,20 +189,28 @@ class IngestWorker(QObject):
             log.error("re-extraction failed:\n%s", traceback.format_exc())
             self.failed.emit(describe_failure(exc, "Re-reading the articles"))
         finally:
+            self.reextractDone.emit()
             self.jobDone.emit()
 
     @Slot()
     def analyse(self) -> None:
-        """Dates -> matching -> conflicts; if that fails, still show what was read."""
+        """Dates -> matching -> conflicts; if that fails or is cancelled, still show what was read."""
+        from viewer.cancellation import Cancelled
+
         try:
             from viewer.pipeline import refresh_analysis
 
-            self.storyReady.emit(self._generation, refresh_analysis(self._open_workspace()))
+            story = refresh_analysis(self._open_workspace(), should_stop=self._stop_analysis.is_set)
+            self.storyReady.emit(self._generation, story)
+        except Cancelled:
+            self.analysisStopped.emit(self._generation)
+            self._emit_stored_story("Opening the workspace")
         except BaseException as exc:  # noqa: BLE001
             log.error("analysis failed:\n%s", traceback.format_exc())
             self.failed.emit(describe_failure(exc, "Analysing the articles"))
             self._emit_stored_story("Opening the workspace")
         finally:
+            self.analysisDone.emit()
             self.jobDone.emit()
 
     def _emit_stored_story(self, doing: str) -> None:
@@ -252,9 +267,10 @@ def _keep_until_finished(thread: QThread, worker: QObject) -> None:
 def stop_all_workers() -> None:
     """At application exit: cancel every worker and wait for its thread to stop."""
     for thread, worker in list(_LIVE.values()):
-        cancel = getattr(worker, "_cancel", None)
-        if cancel is not None:
-            cancel.set()
+        for name in ("_cancel", "_stop_analysis"):
+            event = getattr(worker, name, None)
+            if event is not None:
+                event.set()
         thread.quit()
         thread.wait()
     _LIVE.clear()
@@ -279,6 +295,8 @@ class IngestController(QObject):
     storyReady = Signal(object)
     failed = Signal(str)
     busyChanged = Signal(bool)
+    analysingChanged = Signal(bool)  # an analysis is queued or running / none is
+    analysisStopped = Signal()  # the user's Cancel stopped an analysis; the views keep the last one
 
     _requestLoad = Signal()
     _requestWorkspace = Signal(str, int)
@@ -290,14 +308,17 @@ class IngestController(QObject):
     def __init__(self, workspace_path: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._cancel = threading.Event()
+        self._stop_analysis = threading.Event()
         self._pending = 0
         self._ingests = 0
+        self._reextracts = 0
+        self._analyses = 0
         self._generation = 0  # bumped by set_workspace; older answers are dropped
         self.pipeline_loaded = False
         self.last_story: Story | None = None
         self._thread = QThread()
         self._thread.setObjectName("crosscheck-ingest")
-        self._worker = IngestWorker(workspace_path, self._cancel)
+        self._worker = IngestWorker(workspace_path, self._cancel, self._stop_analysis)
         self._worker.moveToThread(self._thread)
         self._connect()
         _keep_until_finished(self._thread, self._worker)
@@ -318,6 +339,9 @@ class IngestController(QObject):
         w.fileFailed.connect(self._on_file_failed)
         w.ingestFinished.connect(self._on_ingest_finished)
         w.storyReady.connect(self._on_story)
+        w.analysisStopped.connect(self._on_analysis_stopped)
+        w.analysisDone.connect(self._on_analysis_done)
+        w.reextractDone.connect(self._on_reextract_done)
         w.failed.connect(self.failed)
         w.jobDone.connect(self._on_job_done)
 
@@ -337,10 +361,18 @@ class IngestController(QObject):
         self._generation += 1
         self._queue(self._requestWorkspace, path, self._generation)
 
+    def _queue_analysis(self) -> None:
+        if self._analyses == 0:
+            self._stop_analysis.clear()  # a cancelled analysis must not stop the next one asked for
+        self._analyses += 1
+        if self._analyses == 1:
+            self.analysingChanged.emit(True)
+        self._queue(self._requestAnalyse)
+
     def open_story(self) -> None:
         """Load the stored story (storyReady), then re-analyse it (storyReady again)."""
         self._queue(self._requestOpen)
-        self._queue(self._requestAnalyse)
+        self._queue_analysis()
 
     def ingest(self, paths: list[str]) -> None:
         """Read ``paths`` into the workspace, then analyse."""
@@ -348,20 +380,24 @@ class IngestController(QObject):
             self._cancel.clear()
         self._ingests += 1
         self._queue(self._requestIngest, [str(p) for p in paths])
-        self._queue(self._requestAnalyse)
+        self._queue_analysis()
 
     def reextract(self) -> None:
         if self._ingests == 0:
             self._cancel.clear()  # a cancelled ingest must not stop the next re-reading
+        self._reextracts += 1
         self._queue(self._requestReextract)
-        self._queue(self._requestAnalyse)
+        self._queue_analysis()
 
     def analyse(self) -> None:
-        self._queue(self._requestAnalyse)
+        self._queue_analysis()
 
     def cancel(self) -> None:
-        """Stop reading after the current article (finished ones are kept)."""
+        """Stop reading after the current article (finished ones are kept); with nothing being
+        read, stop the analyses queued or running (the views keep the last complete one)."""
         self._cancel.set()
+        if not self.is_reading():
+            self._stop_analysis.set()
 
     # -------------------------------------------------------------- state
 
@@ -370,6 +406,25 @@ class IngestController(QObject):
 
     def is_ingesting(self) -> bool:
         return self._ingests > 0
+
+    def is_reading(self) -> bool:
+        """Articles are being read or re-read (Cancel stops that first, then the analysis)."""
+        return self._ingests > 0 or self._reextracts > 0
+
+    def is_analysing(self) -> bool:
+        return self._analyses > 0
+
+    def _on_reextract_done(self) -> None:
+        self._reextracts = max(0, self._reextracts - 1)
+
+    def _on_analysis_done(self) -> None:
+        self._analyses = max(0, self._analyses - 1)
+        if self._analyses == 0:
+            self.analysingChanged.emit(False)
+
+    def _on_analysis_stopped(self, generation: int) -> None:
+        if self._is_current(generation):
+            self.analysisStopped.emit()
 
     def _on_job_done(self) -> None:
         self._pending = max(0, self._pending - 1)
@@ -416,8 +471,9 @@ class IngestController(QObject):
         return self._thread.wait(timeout_ms)
 
     def request_stop(self) -> None:
-        """Cancel reading and stop after the current job; queued jobs are dropped.  Does not block."""
+        """Cancel reading and analysing, stop after the current job; queued jobs are dropped.  Does not block."""
         self._cancel.set()
+        self._stop_analysis.set()
         self._thread.quit()
 
     def shutdown(self, timeout_ms: int = 10000) -> None:
@@ -425,7 +481,8 @@ class IngestController(QObject):
 
         A running QThread must never be destroyed (Qt aborts the process), so
         after ``timeout_ms`` this only logs and keeps waiting for the current
-        job (an analysis cannot be interrupted) to finish.
+        job to finish (reading finishes its current article, an analysis stops
+        within a fraction of a second).
         """
         if self._thread.isRunning():
             self.request_stop()
@@ -433,7 +490,10 @@ class IngestController(QObject):
                 log.warning("the ingest thread is still finishing after %d ms; waiting for it", timeout_ms)
                 self._thread.wait()
         self._worker.close()  # the thread has stopped: safe to close its connection from here
-        self._ingests = 0
+        self._ingests = self._reextracts = 0
+        if self._analyses:
+            self._analyses = 0
+            self.analysingChanged.emit(False)
         if self._pending:
             self._pending = 0
             self.busyChanged.emit(False)

@@ -71,6 +71,8 @@ MAP_DELAY_MS = 100  # let the first frame paint before WebEngine starts
 GUI_BUSY_TIMEOUT_MS = 300
 #: How long closing waits for the worker before showing "Finishing…" and closing when it is done.
 CLOSE_WAIT_MS = 200
+ANALYSIS_STOPPED_MESSAGE = ("Analysis stopped: the views show the articles as last analysed. "
+                            "Edit > Analyse again (F5) finishes it.")
 DEFAULT_WORKSPACE_NAME = f"untitled{WORKSPACE_SUFFIX}"
 
 
@@ -228,6 +230,7 @@ class MainWindow(QMainWindow):
         self._restoring_view = True
         self._closed = False
         self._closing = False
+        self._analysis_stopped = False  # the last analysis was cancelled: the views are not up to date
         self._correction_failed = False
         self._view_updates: list[Callable[[], None]] = []
         self._view_timer = QTimer(self)
@@ -633,8 +636,10 @@ class MainWindow(QMainWindow):
         self.lane_group = QActionGroup(self)
         self.act_lanes_source = self._lane_action("Lanes by &source", "source")
         self.act_lanes_cluster = self._lane_action("Lanes by &cluster", "cluster")
-        self.act_cancel = self._action("Cancel reading", self.cancel_ingest, "Esc", "Stop reading articles",
-                                       "process-stop")
+        self.act_cancel = self._action("Cancel", self.cancel_work, "Esc",
+                                       "Stop reading articles, or stop matching them", "process-stop")
+        self.act_analyse = self._action("&Analyse again", self.analyse_again, "F5",
+                                        "Match the events and find the conflicts again")
         self.act_cancel.setEnabled(False)
         for action in (self.act_paste, self.act_cancel):
             action.setShortcutContext(Qt.WindowShortcut)
@@ -669,6 +674,8 @@ class MainWindow(QMainWindow):
         edit.addActions([self.act_set_published, self.act_edit_when, self.act_edit_where, self.act_pin])
         edit.addSeparator()
         edit.addActions([self.act_merge, self.act_split, self.act_not_conflict])
+        edit.addSeparator()
+        edit.addAction(self.act_analyse)
         view = bar.addMenu("&View")
         view.addActions([self.act_lanes_source, self.act_lanes_cluster])
         view.addSeparator()
@@ -706,8 +713,9 @@ class MainWindow(QMainWindow):
         self.progress_bar.setFormat("%v / %m")
         self.progress_bar.hide()
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop reading after the current article; finished articles are kept")
-        self.cancel_button.clicked.connect(self.cancel_ingest)
+        self.cancel_button.setToolTip("Stop reading after the current article (finished articles are kept), "
+                                      "or stop matching (the views keep the last complete analysis)")
+        self.cancel_button.clicked.connect(self.cancel_work)
         self.cancel_button.hide()
         status.addPermanentWidget(self.summary_label)
         status.addPermanentWidget(self.pipeline_label)
@@ -737,6 +745,8 @@ class MainWindow(QMainWindow):
         c.storyReady.connect(self._on_story_ready)
         c.failed.connect(self.report)
         c.busyChanged.connect(self._on_busy)
+        c.analysingChanged.connect(self._on_analysing)
+        c.analysisStopped.connect(self._on_analysis_stopped)
 
     def add_paths(self, paths: list[str]) -> None:
         """Read files/folders into the workspace (a single workspace file is opened instead)."""
@@ -773,11 +783,44 @@ class MainWindow(QMainWindow):
         else:
             self.show_status("The clipboard holds no path to an existing file or folder.")
 
-    def cancel_ingest(self) -> None:
-        if self.controller.is_ingesting():
+    def cancel_work(self) -> None:
+        """Esc / Cancel: stop reading first; with nothing being read, stop the analysis."""
+        if self.controller.is_reading():
             self.controller.cancel()
             self.cancel_button.setEnabled(False)
             self.show_status("Cancelling: finishing the current article…")
+        elif self.controller.is_analysing():
+            self.controller.cancel()
+            self.cancel_button.setEnabled(False)
+            self.show_status("Stopping the analysis…")
+
+    def analyse_again(self) -> None:
+        self.controller.analyse()
+
+    def _on_analysing(self, analysing: bool) -> None:
+        if analysing:
+            self._analysis_stopped = False
+        self._show_work_state()
+
+    def _show_work_state(self) -> None:
+        """The bar and Cancel follow the worker: reading shows a count, matching a busy bar, idle nothing."""
+        if self.controller.is_ingesting():
+            return  # add_paths and the progress reports own the bar while reading
+        if self.controller.is_analysing():
+            if not self.controller.is_reading():
+                self.progress_bar.setRange(0, 0)
+                self.cancel_button.setEnabled(True)
+            self.progress_bar.show()
+            self.cancel_button.show()
+            self.act_cancel.setEnabled(True)
+        else:
+            self.progress_bar.hide()
+            self.cancel_button.hide()
+            self.act_cancel.setEnabled(False)
+
+    def _on_analysis_stopped(self) -> None:
+        self._analysis_stopped = True
+        self.show_status(ANALYSIS_STOPPED_MESSAGE)
 
     def _on_progress(self, done: int, total: int, current: str) -> None:
         self.progress_bar.setRange(0, max(total, 1))
@@ -790,10 +833,7 @@ class MainWindow(QMainWindow):
 
     def _on_ingest_finished(self, report: Any) -> None:
         self._last_ingest_report = report
-        if not self.controller.is_ingesting():
-            self.progress_bar.hide()
-            self.cancel_button.hide()
-            self.act_cancel.setEnabled(False)
+        self._show_work_state()
         if report is None:
             return
         parts = [f"Read {len(report.added)} new article(s)"]
@@ -818,7 +858,9 @@ class MainWindow(QMainWindow):
         if self.progress_bar.isVisible() and not self.controller.is_ingesting():
             self.progress_bar.hide()
             self.cancel_button.hide()
-        if self.story.articles:
+        if self._analysis_stopped:
+            self.show_status(ANALYSIS_STOPPED_MESSAGE)
+        elif self.story.articles:
             live = sum(1 for c in self.story.conflicts if not c.dismissed)
             self.statusBar().showMessage(
                 f"Up to date: {len(self.story.articles)} sources, {live} conflict(s) to review.", 10000)
