@@ -213,7 +213,10 @@ def test_closing_during_a_job_shows_finishing_and_closes_when_done(qtbot, tmp_pa
     path = sample_workspace(tmp_path / "a.crosscheck")
     window = open_window(qtbot, path)  # opening queues load + analysis
     lock = WriteLock(path)
-    qtbot.wait(300)  # the analysis is now waiting for the lock
+    # The analysis of five articles computes in well under a second, then waits for the lock to
+    # store its result: a wait nothing can interrupt.  (While still computing, closing would stop
+    # it at once instead.)  The worker gives up on the lock after 5 s, so stay well below that.
+    qtbot.wait(1200)
     started = time.monotonic()
     window.close()
     try:

@@ -535,6 +535,7 @@ class MainWindow(QMainWindow):
         if self._restoring_view:
             self._restoring_view = False
             self._restore_view_state()
+            self._on_story_ready_while_analysing()
 
     def _update_actions(self) -> None:
         """Corrections are offered only when the selection allows them."""
@@ -801,6 +802,11 @@ class MainWindow(QMainWindow):
         if analysing:
             self._analysis_stopped = False
         self._show_work_state()
+
+    def _on_story_ready_while_analysing(self) -> None:
+        """An opened workspace shows its stored story and re-analyses it: say what the busy bar is doing."""
+        if self.controller.is_analysing() and not self.controller.is_reading():
+            self.show_status("Matching events across sources… (Esc stops)")
 
     def _show_work_state(self) -> None:
         """The bar and Cancel follow the worker: reading shows a count, matching a busy bar, idle nothing."""
