@@ -433,6 +433,9 @@ def test_year_and_day_choice(text: str, expected: list[tuple[str, str]]) -> None
         # "until Tuesday" is still to come, unless the sentence is told in the past
         ("Officials postponed until Tuesday morning any action.", [("Tuesday morning", "2019-02-12TMO")]),
         ("Until Thursday, they had not called him a suspect.", [("Thursday", "2019-02-07")]),
+        # "this past" is the one just gone, and belongs to the expression
+        ("They met this past Sunday.", [("this past Sunday", "2019-02-03")]),
+        ("Crowds gathered this past weekend.", [("this past weekend", "2019-W05-WE")]),
         # a plan told in the past perfect has already come and gone
         ("The offer is scheduled to expire Tuesday evening.", [("Tuesday evening", "2019-02-12TEV")]),
         ("It had been due to expire Tuesday evening.", [("Tuesday evening", "2019-02-05TEV")]),

@@ -189,7 +189,7 @@ class _Context:
 
 # ---------------------------------------------------------- regex components
 
-_REL = r"this|last|next|past|previous|coming|following|current|the\s+(?:past|last|next|previous|coming|following|current|latest|same|present)"
+_REL = r"this\s+past|this|last|next|past|previous|coming|following|current|the\s+(?:past|last|next|previous|coming|following|current|latest|same|present)"
 _MODP = (
     r"(?:(?P<mod>(?:the\s+)?(?:very\s+)?(?:(?:early|earlier|mid|late|later|end)(?:\s+(?:part\s+)?of)?"
     r"|(?:middle|beginning|start|close)\s+of))(?:\s+|\s*[-–‐‑]\s*))?"
@@ -1154,7 +1154,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_UNIT, r"(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+(?P<rel>the)\s+(?P<unit>week|month|year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:year)", rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
     _Rule(r"(?i:nineteen|eighteen|twenty|thousand)", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
-    _Rule(lex.WEEKDAY_RX, rf"{_MODP}(?:(?P<rel>this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
+    _Rule(lex.WEEKDAY_RX, rf"{_MODP}(?:(?P<rel>this\s+past|this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
     _Rule(r"(?i:today|tonight|yesterday|tomorrow)", rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
     _Rule(r"(?i:morning|afternoon|evening|night|overnight)", rf"{_MODP}(?:(?P<anchor>this|last|tomorrow|yesterday)\s+)?(?P<part>morning|afternoon|evening|night|overnight)\b", _on_part_of_day, 0),
     _Rule(r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)", r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
