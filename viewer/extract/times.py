@@ -84,7 +84,7 @@ _NOT_PAST_ED = {"need", "indeed", "proceed", "succeed", "exceed", "hundred", "sp
                 "advanced", "experienced", "interested", "unprecedented", "unexpected", "unnamed"}
 _DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through|to)\s+$", re.I)
 _ADJECTIVE_PLANNED = re.compile(r"planned|scheduled", re.I)
-_MODIFIER_BEFORE = re.compile(r"\b[a-z]+ly\s+$", re.I)
+_ADVERB_BEFORE = re.compile(r"\b[a-z]+ly\s+$", re.I)
 _PLAN_IN_THE_PAST_BEFORE = re.compile(
     r"\b(?:had|had\s+been|previously)\s+(?:(?:due|scheduled|set|slated|expected|planned)\s+to\s+)?$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|being|is|are|am|to|will|would|could|can|may|might|should|must)\s+$", re.I)
@@ -156,7 +156,7 @@ class _Context:
             if match.group().lower() == "deadline" and match.start() >= end and not self.text[end:match.start()].strip():
                 continue  # "by the Tuesday deadline": the date names the deadline, the verb gives the tense
             kind = match.lastgroup or ""
-            if kind == "future" and _ADJECTIVE_PLANNED.fullmatch(match.group()) and _MODIFIER_BEFORE.search(
+            if kind == "future" and _ADJECTIVE_PLANNED.fullmatch(match.group()) and _ADVERB_BEFORE.search(
                     self.text, max(0, match.start() - 20), match.start()):
                 continue  # "the hastily planned trip": an adjective, not the verb of the sentence
             if kind == "future" and _PLAN_IN_THE_PAST_BEFORE.search(self.text, max(0, match.start() - 40), match.start()):
@@ -1478,7 +1478,6 @@ def _in_quoted_title(text: str, start: int, end: int) -> bool:
     if not 1 < len(words) <= 6 or not all(word[0].isupper() or word[0].isdigit() for word in words):
         return False
     return any(word[0].isupper() and not _TIME_NAMES.match(word) for word in words[1:])
-
 
 
 def _to_span(cand: _Cand, text: str) -> TimeSpan:
