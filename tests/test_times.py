@@ -240,6 +240,16 @@ def spans_of(text: str, reference: dt.date | None = REF) -> list[tuple[str, str]
         ("Net sales for this year's third quarter fell.", [("this year's third quarter", "2019-Q3")]),
         # without a focus, "a year ago" stays relative to the reference
         ("He was seen a year ago.", [("a year ago", "2018")]),
+        # parts of day and neighbouring days follow the day in focus, not the reference
+        ("Fighters attacked on 10 January. That evening they withdrew, and the next morning they returned.",
+         [("10 January", "2019-01-10"), ("That evening", "2019-01-10TEV"), ("the next morning", "2019-01-11TMO")]),
+        ("He was arrested on Jan. 3. The day before, he had called his brother.",
+         [("Jan. 3", "2019-01-03"), ("The day before", "2019-01-02")]),
+        ("Sales fell in 2017, down from $450 million the year before.",
+         [("2017", "2017"), ("the year before", "2016")]),
+        # a day in a month in focus: the day is unknown, the month is not
+        ("He was killed last October. His name was crossed out that same day.",
+         [("last October", "2018-10"), ("that same day", "2018-10-XX")]),
     ],
 )
 def test_expressions_anchored_to_the_focus(text: str, expected: list[tuple[str, str]]) -> None:
@@ -548,3 +558,24 @@ def test_vague_spans_of_time(text: str, expected: list[tuple[str, str]]) -> None
 def test_words_are_found_in_any_case_and_any_script(text: str) -> None:
     assert [(span.text.lower(), span.value) for span in tag_times(text, REF)] == [
         ("three weeks", "P3W"), ("yesterday", "2019-02-07")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A court hearing is set for the week of March 6.", [("the week of March 6", "2019-W10")]),
+        ("In the first week of January the convoy left.", [("the first week of January", "2019-W01")]),
+        ("They met in the last week of November 2018.", [("the last week of November 2018", "2018-W48")]),
+        # "the weekend of" is told by the dates that follow, not by the reference's weekend
+        ("Talks ran the weekend of 12-13 January.", [("12", "2019-01-12"), ("13 January", "2019-01-13")]),
+        # year-first numeric dates with any separator
+        ("The file is dated 2019/01/10 and 2018.12.24.", [("2019/01/10", "2019-01-10"), ("2018.12.24", "2018-12-24")]),
+    ],
+)
+def test_weeks_and_numeric_dates(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+def test_the_day_before_an_event_is_not_guessed() -> None:
+    """'the day before the vote' is anchored to an event the tagger cannot date."""
+    assert spans_of("He resigned on Jan. 3, the day before the vote.") == [("Jan. 3", "2019-01-03")]

@@ -896,18 +896,24 @@ def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 
 def _on_that_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    """'that year', 'later that month', 'the following year', 'the previous day': relative to the focus."""
-    unit = match["unit"].lower()
-    rel = re.sub(r"\s+", " ", match["rel"].lower())
-    if rel == "the next" and unit != "day":
+    """'that year', 'later that month', 'the following year', 'the next morning', 'the day before':
+    relative to the focus (the date last mentioned)."""
+    unit = (match["unit"] or match["unit2"]).lower()
+    rel = re.sub(r"\s+", " ", (match["rel"] or match["dir"]).lower())
+    part = lex.PARTS_OF_DAY.get(unit)
+    if rel == "the next" and unit != "day" and not part:
         return None  # "the next year" is a duration (P1Y)
-    steps = {"following": 1, "next": 1, "previous": -1, "preceding": -1, "prior": -1}.get(rel.split()[-1], 0)
+    steps = {"following": 1, "next": 1, "after": 1, "previous": -1, "preceding": -1, "prior": -1,
+             "before": -1}.get(rel.split()[-1], 0)
+    shift_unit = "day" if part else unit
+    anchor = f"shift:{shift_unit}:{steps}" + (f":T{part}" if part else "")
+    kind = "TIME" if part else "DATE"
     modifier = _MOD_WORDS.get((match["mod"] or "").lower())
     if ctx.ref is None:
-        return _Cand(match.start(), match.end(), "DATE", _unknown_value(_UNIT_PRECISION[unit]), modifier, True,
-                     anchor=f"shift:{unit}:{steps}")
-    value = _shift_value(ctx.ref, unit, steps)
-    return _Cand(match.start(), match.end(), "DATE", value, modifier, anchor=f"shift:{unit}:{steps}")
+        value = _unknown_value(_UNIT_PRECISION[shift_unit]) + (f"T{part}" if part else "")
+        return _Cand(match.start(), match.end(), kind, value, modifier, True, anchor=anchor)
+    value = _shift_value(ctx.ref, shift_unit, steps) + (f"T{part}" if part else "")
+    return _Cand(match.start(), match.end(), kind, value, modifier, anchor=anchor)
 
 
 def _part_code(word: str | None) -> str | None:
@@ -1125,7 +1131,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_MONTH, rf"(?<![\d.,/])(?P<first>(?P<d1>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second>(?P<d2>{lex.DAY_RX})\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})"
      rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.YEAR_RX})(?![\d,]\d))?)", _on_day_range, 4),
     _Rule(_T_MONTH, rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
-    _Rule(_T_DIGIT, r"(?<![\d/.-])(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])", _on_numeric_date, 4),
+    _Rule(_T_DIGIT, r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[-/.])(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])(?!/\d)", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
     # months, years, decades, seasons
@@ -1147,10 +1153,12 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:period|quarter)", r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
     _Rule(r"(?i:year)", r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
     _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?", _on_holiday, 2),
-    _Rule(r"(?i:day|month|year)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year)\b(?!\s+or\b)", _on_that_unit, 3),
+    _Rule(r"(?i:day|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
+     # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
+     r"|the\s+(?P<unit2>day|night|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
     # relative
     _Rule(_T_UNIT, rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
-    _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b", _on_rel_unit, 1),
+    _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b(?!\s+of\b)", _on_rel_unit, 1),  # "the weekend of 12-13 January": the dates say which
     _Rule(_T_UNIT, r"(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+(?P<rel>the)\s+(?P<unit>week|month|year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:year)", rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
     _Rule(r"(?i:nineteen|eighteen|twenty|thousand)", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
@@ -1311,6 +1319,41 @@ def _combine_date_time(first: _Cand, second: _Cand) -> _Cand | None:
                  date.needs_reference, month=date.month, day=date.day, year_explicit=date.year_explicit)
 
 
+_WEEK_OF = re.compile(r"(?:\b(?:the|that)\s+)?(?:\b(?P<ord>first|second|third|fourth|last|final)\s+)?\bweek\s+of\s+$", re.I)
+_WEEK_ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "last": -1, "final": -1}
+
+
+def _absorb_week_of(cands: list[_Cand], text: str) -> list[_Cand]:
+    """'the week of March 6' and 'the last week of November' are one week (2000-W10, 2018-W48)."""
+    out: list[_Cand] = []
+    for cand in cands:
+        previous = out[-1] if out else None
+        floor = previous.start if previous is not None and _WEEK_OF.fullmatch(text, previous.start, cand.start) else (
+            previous.end if previous is not None else 0)
+        prefix = _WEEK_OF.search(text, max(floor, cand.start - 30), cand.start) if cand.type == "DATE" else None
+        day = _week_of_day(cand.value, prefix["ord"]) if prefix else None
+        if day is not None:
+            if previous is not None and previous.start >= prefix.start():
+                out.pop()  # "the last week" was read alone as a duration
+            cand.start, cand.value, cand.modifier = prefix.start(), cal.week_value(day), None
+        out.append(cand)
+    return out
+
+
+def _week_of_day(value: str, ordinal: str | None) -> dt.date | None:
+    """A day inside the week meant: the named day, or the nth week's middle day of a month."""
+    if ordinal is None:
+        return _safe_date(int(value[:4]), int(value[5:7]), int(value[8:10])) if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else None
+    if not re.fullmatch(r"\d{4}-\d\d", value):
+        return None
+    nth = _WEEK_ORDINALS[ordinal.lower()]
+    first = dt.date(int(value[:4]), int(value[5:7]), 1)
+    if nth < 0:
+        year, month = cal.add_months(first.year, first.month, 1)
+        return dt.date(year, month, 1) - dt.timedelta(days=4)
+    return first + dt.timedelta(days=3 + 7 * nth)
+
+
 def _with_year(first: _Cand, year_span: _Cand) -> _Cand:
     """'July last year', 'January nineteen ninety-seven': the month takes the year that follows it."""
     value = f"{year_span.value}-{first.month:02d}" + (f"-{first.day:02d}" if first.day else "")
@@ -1359,9 +1402,10 @@ def _truncate(value: str, unit: str) -> str | None:
 
 def _shift_focus(value: str, unit: str, steps: int) -> str | None:
     """Move a focus value (truncated to ``unit``) by ``steps`` units."""
-    base = _truncate(value, unit)
+    base = _truncate(value, "day" if unit == "week" else unit)
     if base is None:
-        return None
+        month = _truncate(value, "month") if unit == "day" else None
+        return f"{month}-XX" if month else None  # "last October ... that same day": a day in that month
     if unit == "year":
         return f"{int(base) + steps:04d}"
     if unit == "quarter":
@@ -1370,6 +1414,8 @@ def _shift_focus(value: str, unit: str, steps: int) -> str | None:
     if unit == "month":
         year, month = cal.add_months(int(base[:4]), int(base[5:7]), steps)
         return f"{year:04d}-{month:02d}"
+    if unit == "week":
+        return cal.week_value(dt.date.fromisoformat(base) + dt.timedelta(weeks=steps))
     day = dt.date.fromisoformat(base) + dt.timedelta(days=steps)
     return day.isoformat()
 
@@ -1417,8 +1463,9 @@ def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None
     if anchor.startswith("same:"):
         return _truncate(focus, anchor[5:])
     if anchor.startswith("shift:"):
-        _, unit, steps = anchor.split(":")
-        return _shift_focus(focus, unit, int(steps))
+        _, unit, steps, *part = anchor.split(":")  # part: "TMO" for 'the next morning'
+        shifted = _shift_focus(focus, unit, int(steps))
+        return shifted + "".join(part) if shifted else None
     return None
 
 
@@ -1515,6 +1562,7 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     ctx = _Context(text, reference)
     chosen = _choose([cand for cand in _find_candidates(ctx) if not _in_quoted_title(text, cand.start, cand.end)])
     chosen = _merge_date_and_time(chosen, text)
+    chosen = _absorb_week_of(chosen, text)
     _propagate_range_years(chosen, text)
     _resolve_against_focus(chosen, ctx)
     return [_anchor_ref_values(_to_span(cand, text), ctx) for cand in chosen]
