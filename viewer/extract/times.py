@@ -509,6 +509,17 @@ def _on_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(start, match.end(), "DATE", match["year"], _modifier(match), year_explicit=True)
 
 
+def _on_short_year_after_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'the 1980-88 war', 'the 2012-13 season': the two-digit end takes the first year's century."""
+    first = int(ctx.text[match.start() - 5:match.start() - 1])
+    year = first // 100 * 100 + int(match["yy"])
+    if year <= first:
+        year += 100
+    if year - first > 30:
+        return None  # "1998-04": a year and a month, or a code
+    return _Cand(match.start(), match.end(), "DATE", str(year), year_explicit=True)
+
+
 _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
                  "seventies": 7, "eighties": 8, "nineties": 9}
 
@@ -703,6 +714,8 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
     number: float | None
     if re.fullmatch(r"\d+\.\d+", raw_number):
         number = float(raw_number)
+    elif raw_number in ("half a", "half an", "a half"):
+        number = 0.5  # "half an hour", "a half-hour"
     else:
         number = lex.parse_number(raw_number)
     if number is not None and (match["frac"] or match["half"]):
@@ -1052,6 +1065,14 @@ def _on_set(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(match.start(), match.end(), "SET", value)
 
 
+def _on_every_n_units(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'every two weeks' repeats with a period of two weeks (SET P2W)."""
+    number = lex.parse_number(match["num"])
+    if not number:
+        return None
+    return _Cand(match.start(), match.end(), "SET", _duration_value(number, lex.unit_of(match["unit"])))
+
+
 def _on_weekday_plural(match: re.Match[str], ctx: _Context) -> _Cand | None:
     part = _part_code(match["part"])
     value = f"XXXX-WXX-{lex.weekday_number(match['wds'])}" + (f"T{part}" if part else "")
@@ -1138,6 +1159,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d)\b", _on_month_year, 3),
     _Rule(_T_MONTH, rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
     _Rule(r"\d{4}", rf"{_APPROXP}{_MODP}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?<![\d,.$£€])(?P<year>{lex.YEAR_RX})(?![\d])(?!,\d)(?!\.\d)(?!-(?:year|month|day|week|minute|hour))", _on_year, 1),
+    _Rule(r"[-–/]\d\d", r"(?<=(?<!\d)(?:1[5-9]|20)\d\d[-–/])(?P<yy>\d\d)(?![\d%]|[-–/.:]\d|['’]?s\b)", _on_short_year_after_year, 0),
     _Rule(r"(?i:\d0['’]?s|ties\b)", rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
     _Rule(r"(?i:century)", rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
     _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?!\d))?\b", _on_season, 1),
@@ -1155,7 +1177,7 @@ _RULES: list[_Rule] = [
     _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?", _on_holiday, 2),
     _Rule(r"(?i:day|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
      # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
-     r"|the\s+(?P<unit2>day|night|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
+     r"|the\s+(?P<unit2>day|night|morning|afternoon|evening|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
     # relative
     _Rule(_T_UNIT, rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b(?!\s+of\b)", _on_rel_unit, 1),  # "the weekend of 12-13 January": the dates say which
@@ -1178,6 +1200,7 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:while)", r"(?<=\bfor\s)a\s+while\b", _on_a_while, 0),
     _Rule(r"(?i:recent)", r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
     # sets
+    _Rule(r"(?i:every)\b", rf"\bevery\s+(?P<num>{lex.NUMBER_WORD_RX}|\d+)\s+(?P<unit>{lex.UNIT_RX})\b", _on_every_n_units, 3),
     _Rule(r"(?i:every|each|per)\b", rf"\b(?:every|each|per)\s+(?P<other>other\s+)?(?P<what>{lex.WEEKDAY_RX}|{lex.MONTH_RX}|day|week|month|year|quarter|hour|minute|morning|afternoon|evening|night|weekend|summer|winter|spring|autumn)\b", _on_set, 2),
     _Rule(lex.WEEKDAYS_PLURAL_RX, rf"(?P<wds>{lex.WEEKDAYS_PLURAL_RX})(?:\s+(?P<part>mornings|afternoons|evenings|nights))?\b", _on_weekday_plural, 1),
     _Rule(r"(?:daily|weekly|monthly|annually|yearly|hourly|nightly)", r"(?-i:\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b)", _on_set_adverb, 0),
