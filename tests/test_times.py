@@ -585,3 +585,10 @@ def test_weeks_and_numeric_dates(text: str, expected: list[tuple[str, str]]) -> 
 def test_the_day_before_an_event_is_not_guessed() -> None:
     """'the day before the vote' is anchored to an event the tagger cannot date."""
     assert spans_of("He resigned on Jan. 3, the day before the vote.") == [("Jan. 3", "2019-01-03")]
+
+
+def test_wire_service_clock_times_are_not_years() -> None:
+    """Reuters writes '1830 GMT': a time of day, never the year 1830."""
+    assert spans_of("The blast happened at 1830 GMT on Thursday.") == [("1830 GMT on Thursday", "2019-02-07T18:30")]
+    assert spans_of("Talks began at 0630 GMT.") == [("0630 GMT", "2019-02-08T06:30")]
+    assert spans_of("In 1830 the town was founded.") == [("1830", "1830")]

@@ -1207,6 +1207,8 @@ _RULES: list[_Rule] = [
     # clock times
     _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$])(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b|o['’]clock|in\s+the\s+(?:morning|afternoon|evening)\b|at\s+night\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|ET|local\s+time)\b)?", _on_clock, 2),
     _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time)\b)?(?P<ampm>)", _on_clock, 1),
+    # wire-service clock times: "at 1830 GMT", "0630 hrs"
+    _Rule(r"GMT|UTC|hrs|(?i:hours\s+gmt)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT)\b(?P<ampm>)", _on_clock, 2),
     _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
 ]
 _ANY_CASE_TRIGGER = re.compile(r"\(\?i:(?P<body>[^A-Z]*)\)(?P<tail>(?:\\b)?)")

@@ -88,7 +88,7 @@ NOT_YEAR_FOLLOWERS = re.compile(
     r"|people\b|persons?\b|men\b|women\b|children\b|troops\b|soldiers\b|fighters\b|militants\b"
     r"|civilians\b|refugees\b|families\b|homes\b|houses\b|cases\b|deaths\b|votes\b|shares\b|units\b"
     r"|jobs\b|workers\b|employees\b|members\b|residents\b|prisoners\b|vehicles\b|cars\b|points?\b"
-    r"|times\b|calories\b|words\b|pages\b|rounds\b|rpm\b|mph\b|hz\b|mhz\b|mm\b|cm\b|[0-9])",
+    r"|GMT\b|UTC\b|hrs\b|hours\s+GMT\b|times\b|calories\b|words\b|pages\b|rounds\b|rpm\b|mph\b|hz\b|mhz\b|mm\b|cm\b|[0-9])",
 )
 #: Words before a 4-digit number that show it is a price, a route, a flight...
 NOT_YEAR_PRECEDERS = re.compile(
