@@ -240,6 +240,14 @@ def spans_of(text: str, reference: dt.date | None = REF) -> list[tuple[str, str]
         ("Net sales for this year's third quarter fell.", [("this year's third quarter", "2019-Q3")]),
         # without a focus, "a year ago" stays relative to the reference
         ("He was seen a year ago.", [("a year ago", "2018")]),
+        # the end day of a span (not of a period in focus) is the focus
+        ("For the six months ended Aug. 12, profit fell from C$18 million a year earlier.",
+         [("six months", "P6M"), ("Aug. 12", "2018-08-12"), ("a year earlier", "2017-08-12")]),
+        # a forecast is no base for a comparison; "the full year" is the reporting year
+        ("Losses will continue in the third quarter of 2020. In the year-ago period, it earned $5.",
+         [("the third quarter of 2020", "2020-Q3"), ("the year-ago period", "2018")]),
+        ("Sales should reach their goal by 2022, and it forecast a rise for the full year.",
+         [("2022", "2022"), ("the full year", "2019")]),
         # parts of day and neighbouring days follow the day in focus, not the reference
         ("Fighters attacked on 10 January. That evening they withdrew, and the next morning they returned.",
          [("10 January", "2019-01-10"), ("That evening", "2019-01-10TEV"), ("the next morning", "2019-01-11TMO")]),

@@ -870,9 +870,11 @@ def _on_the_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     before = ctx.text[max(0, match.start() - 12):match.start()]
     if not match["kind"] and not re.search(r"\b(?:for|of|in|during|through|throughout)\s+$", before, re.I):
         return None  # "the year" as a subject or object is too often a plain noun
+    # "the full year", "the current year": the reporting year, whatever year was named last
+    anchor = None if (match["kind"] or "").lower() in ("full", "current") else "same:year"
     if ctx.ref is None:
-        return _Cand(match.start(), match.end(), "DATE", "XXXX", None, True, anchor="same:year")
-    return _Cand(match.start(), match.end(), "DATE", str(ctx.ref.year), anchor="same:year")
+        return _Cand(match.start(), match.end(), "DATE", "XXXX", None, True, anchor=anchor)
+    return _Cand(match.start(), match.end(), "DATE", str(ctx.ref.year), anchor=anchor)
 
 
 def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1458,6 +1460,11 @@ def _year_back(focus: str) -> str | None:
     return shifted
 
 
+def _starts_after(value: str, day: dt.date) -> bool:
+    interval = cal.interval_of(value)
+    return interval is not None and interval.earliest > day
+
+
 def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None:
     """The value of an expression anchored to the date in focus, or None to keep the reference-based one."""
     anchor = cand.anchor or ""
@@ -1467,10 +1474,11 @@ def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None
     if anchor == "back_dct":  # "a year ago" is a year before the reference: only a focus in its year helps
         if ctx.ref is None or focus_year != ctx.ref.year or not re.fullmatch(r"\d{4}-(?:Q\d|\d\d|\d\d-\d\d)", focus):
             return None
-        interval = cal.interval_of(focus)
-        if interval is None or interval.earliest > ctx.ref:
+        if _starts_after(focus, ctx.ref):
             return None  # "by year end ... up from a year ago": a date still to come is no comparison base
         return _year_back(focus)
+    if anchor in ("back", "back_quarter") and ctx.ref is not None and _starts_after(focus, ctx.ref):
+        return None  # "losses through the third quarter of 1990 ... the year-ago period": a forecast is no base
     if anchor == "back":
         return _year_back(focus)
     if anchor == "back_quarter":
@@ -1503,6 +1511,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     that fallback.
     """
     focus: str | None = None
+    previous: _Cand | None = None
     for cand in cands:
         if cand.time_of_day and focus is not None and _DAY_VALUE.fullmatch(focus[:10]):
             cand.value, cand.needs_reference = focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
@@ -1510,18 +1519,22 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             value = _anchored_value(cand, focus, ctx)
             if value is not None:
                 cand.value, cand.needs_reference = value, False
-        if _can_be_focus(cand, ctx.text):
+        if _can_be_focus(cand, ctx.text, previous):
             focus = cand.value
+        previous = cand
 
 
-def _can_be_focus(cand: _Cand, text: str) -> bool:
+def _can_be_focus(cand: _Cand, text: str, previous: _Cand | None) -> bool:
     """Dates that set the focus: not comparisons with it ('a year earlier' keeps the focus it
-    compares with), nor the end day of the period in focus ('the quarter ended Sept. 30')."""
+    compares with), nor the end day of a period that is itself the focus ('the quarter ended
+    Sept. 30'); the end day of a span ('the six months ended Aug. 12') is the focus."""
     if cand.type not in ("DATE", "TIME") or not _FOCUS_VALUE.fullmatch(cand.value):
         return False
     if cand.anchor and not cand.anchor.startswith("shift:"):
         return False
-    return not _PERIOD_END_BEFORE.search(text, max(0, cand.start - 12), cand.start)
+    if not _PERIOD_END_BEFORE.search(text, max(0, cand.start - 12), cand.start):
+        return True
+    return previous is None or previous.type == "DURATION" or cand.start - previous.end > 12
 
 
 _PERIOD_END_BEFORE = re.compile(r"\b(?:ended|ending|through|to)\s+$", re.I)
