@@ -600,3 +600,11 @@ def test_wire_service_clock_times_are_not_years() -> None:
     assert spans_of("The blast happened at 1830 GMT on Thursday.") == [("1830 GMT on Thursday", "2019-02-07T18:30")]
     assert spans_of("Talks began at 0630 GMT.") == [("0630 GMT", "2019-02-08T06:30")]
     assert spans_of("In 1830 the town was founded.") == [("1830", "1830")]
+
+
+def test_a_holiday_within_a_week_of_the_reference_is_this_years() -> None:
+    easter_monday = dt.date(2000, 4, 17)  # Easter 2000 was on 23 April
+    assert spans_of("Protesters prayed as Easter week began.", easter_monday) == [("Easter week", "2000-W16")]
+    assert spans_of("They celebrated Easter with family.", easter_monday) == [("Easter", "2000-04-23")]
+    assert spans_of("They celebrated Easter with family.", dt.date(2000, 6, 1)) == [("Easter", "2000-04-23")]
+    assert spans_of("They celebrated Easter with family.", dt.date(2000, 3, 1)) == [("Easter", "1999-04-04")]

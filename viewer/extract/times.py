@@ -898,7 +898,9 @@ def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
         else:
             tense = ctx.tense(match.start(), match.end())
             year = ctx.ref.year
-            if tense == "past" and this_year > ctx.ref:
+            if abs((this_year - ctx.ref).days) <= 7:
+                pass  # "as Easter week began", six days before Easter: this year's, whatever the tense
+            elif tense == "past" and this_year > ctx.ref:
                 year -= 1
             elif tense == "future" and this_year < ctx.ref:
                 year += 1
@@ -906,7 +908,9 @@ def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
                 year += 1 if this_year < ctx.ref else -1
     day = lex.holiday_date(name, year) if year is not None else None
     if day is None:
-        return _Cand(match.start(), match.end(), "DATE", "XXXX-XX-XX", None, True)
+        return _Cand(match.start(), match.end(), "DATE", "XXXX-WXX" if match["week"] else "XXXX-XX-XX", None, True)
+    if match["week"]:  # "Easter week": the ISO week the holiday falls in
+        return _Cand(match.start(), match.end(), "DATE", cal.week_value(day), year_explicit=bool(match["year"]))
     return _Cand(match.start(), match.end(), "DATE", day.isoformat(), year_explicit=bool(match["year"]))
 
 
@@ -1176,7 +1180,7 @@ _RULES: list[_Rule] = [
      r"|the\s+(?:same|comparable|corresponding|year-ago)?\s*(?:quarter|period)(?P<adj2>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+(?:the\s+)?previous\s+year))", _on_year_ago_period, 3),
     _Rule(r"(?i:period|quarter)", r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
     _Rule(r"(?i:year)", r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
-    _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?", _on_holiday, 2),
+    _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?(?P<week>\s+week\b)?", _on_holiday, 2),
     _Rule(r"(?i:day|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
      # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
      r"|the\s+(?P<unit2>day|night|morning|afternoon|evening|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
