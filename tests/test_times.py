@@ -608,3 +608,9 @@ def test_a_holiday_within_a_week_of_the_reference_is_this_years() -> None:
     assert spans_of("They celebrated Easter with family.", easter_monday) == [("Easter", "2000-04-23")]
     assert spans_of("They celebrated Easter with family.", dt.date(2000, 6, 1)) == [("Easter", "2000-04-23")]
     assert spans_of("They celebrated Easter with family.", dt.date(2000, 3, 1)) == [("Easter", "1999-04-04")]
+
+
+def test_a_list_of_years_keeps_every_year() -> None:
+    assert spans_of("Doctors were shot at in 1994, 1995 and 1997.") == [
+        ("1994", "1994"), ("1995", "1995"), ("1997", "1997")]
+    assert spans_of("It sent 1,500, then 2000 troops.") == []

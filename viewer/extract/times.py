@@ -499,7 +499,12 @@ def _year_is_a_number(match: re.Match[str], ctx: _Context) -> bool:
     if match["mod"] or match["approx"] or match["fiscal"]:
         return False
     before = ctx.text[max(0, match.start() - 12):match.start()]
+    if _YEAR_LIST_BEFORE.search(before):
+        return False  # "in 1994, 1995 and 1997"
     return bool(lex.NOT_YEAR_PRECEDERS.search(before))
+
+
+_YEAR_LIST_BEFORE = re.compile(rf"(?<![\d,.$£€]){lex.YEAR_RX},\s+$")
 
 
 def _on_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
