@@ -614,3 +614,16 @@ def test_a_list_of_years_keeps_every_year() -> None:
     assert spans_of("Doctors were shot at in 1994, 1995 and 1997.") == [
         ("1994", "1994"), ("1995", "1995"), ("1997", "1997")]
     assert spans_of("It sent 1,500, then 2000 troops.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "The case is for today's youth what the blockade was for their parents.",
+    "Paternity can be proven in today's world.",
+    "If I were choosing the people of tomorrow, I would pick them.",
+])
+def test_today_in_general_is_no_day(text: str) -> None:
+    assert spans_of(text) == []
+
+
+def test_today_as_a_day_stays_a_day() -> None:
+    assert spans_of("Today's vote was close; tomorrow's will not be.") == [("Today", "2019-02-08"), ("tomorrow", "2019-02-09")]

@@ -966,7 +966,27 @@ _DAY_WORD_OFFSETS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
                      "the day before yesterday": -2, "the day after tomorrow": 2}
 
 
+#: "today's youth", "the people of tomorrow": the present or the future in general, no day;
+#: TimeBank and AQUAINT leave these untagged, and a timeline must not put them on the reference day.
+_GENERIC_AFTER_POSSESSIVE = re.compile(
+    r"['’]s\s+(?:[a-z]+\s+)?(?:world|youth|society|generation|children|kids|young|teenagers|economy|technology"
+    r"|markets?|standards|consumers|families|politics|leaders|students|parents|workers|computers|culture|media"
+    r"|businesses|companies|industry|cities|women|men|people)\b")
+_GENERIC_OF_BEFORE = re.compile(r"\b(?:people|world|leaders|children|youth|generation|society|city|cities|jobs|"
+                                r"technology|technologies|industry|industries|voters|workers)\s+of\s+$", re.I)
+
+
+def _is_generic_day_word(match: re.Match[str], ctx: _Context) -> bool:
+    if match["w"].lower() not in ("today", "tomorrow") or match["part"]:
+        return False
+    if _GENERIC_AFTER_POSSESSIVE.match(ctx.text, match.end()):
+        return True
+    return bool(_GENERIC_OF_BEFORE.search(ctx.text, max(0, match.start() - 25), match.start()))
+
+
 def _on_day_word(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    if _is_generic_day_word(match, ctx):
+        return None
     word = re.sub(r"\s+", " ", match["w"].lower())
     part = "NI" if word == "tonight" else _part_code(match["part"])
     if ctx.ref is None:
