@@ -627,3 +627,10 @@ def test_today_in_general_is_no_day(text: str) -> None:
 
 def test_today_as_a_day_stays_a_day() -> None:
     assert spans_of("Today's vote was close; tomorrow's will not be.") == [("Today", "2019-02-08"), ("tomorrow", "2019-02-09")]
+
+
+def test_a_day_in_a_known_month_covers_that_month() -> None:
+    """'that same day' after 'last October' is some day in October 2018: the timeline can place it."""
+    span = tag_times("He was killed last October. His name was crossed out that same day.", REF)[-1]
+    assert (span.value, span.earliest, span.latest, span.precision) == (
+        "2018-10-XX", dt.date(2018, 10, 1), dt.date(2018, 10, 31), "month")

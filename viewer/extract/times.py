@@ -1594,12 +1594,23 @@ def _in_quoted_title(text: str, start: int, end: int) -> bool:
     return any(word[0].isupper() and not _TIME_NAMES.match(word) for word in words[1:])
 
 
+_KNOWN_BEFORE_UNKNOWN = re.compile(r"(?P<known>\d{4}(?:-\d\d)?)(?:-(?:XX|WXX))+(?:T\w+)?")
+
+
+def _known_part(value: str) -> str:
+    """'1998-10-XX' (a day in October 1998) covers October 1998; values without X are whole."""
+    if "X" not in value:
+        return value
+    match = _KNOWN_BEFORE_UNKNOWN.fullmatch(value)
+    return match["known"] if match else value
+
+
 def _to_span(cand: _Cand, text: str) -> TimeSpan:
     """Attach the interval the value covers (narrowed or widened by its modifier)."""
     earliest = latest = None
     precision: str | None = None
-    if cand.type in ("DATE", "TIME") and "X" not in cand.value:
-        interval = cal.interval_of(cand.value)
+    if cand.type in ("DATE", "TIME"):
+        interval = cal.interval_of(_known_part(cand.value))
         if interval is not None:
             interval = cal.apply_modifier(interval, cand.modifier)
             earliest, latest, precision = interval.earliest, interval.latest, interval.precision
