@@ -1399,7 +1399,9 @@ def _absorb_week_of(cands: list[_Cand], text: str) -> list[_Cand]:
 def _week_of_day(value: str, ordinal: str | None) -> dt.date | None:
     """A day inside the week meant: the named day, or the nth week's middle day of a month."""
     if ordinal is None:
-        return _safe_date(int(value[:4]), int(value[5:7]), int(value[8:10])) if re.fullmatch(r"\d{4}-\d\d-\d\d", value) else None
+        if not re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+            return None
+        return _safe_date(int(value[:4]), int(value[5:7]), int(value[8:10]))
     if not re.fullmatch(r"\d{4}-\d\d", value):
         return None
     nth = _WEEK_ORDINALS[ordinal.lower()]
