@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import sys
 import threading
 import time
 from pathlib import Path
@@ -209,14 +210,25 @@ def test_shutdown_waits_for_the_running_job_however_long(qtbot, tmp_path):
     assert not controller.is_running()
 
 
+def worker_is_waiting_to_store() -> bool:
+    """True while a thread other than this one is inside a workspace write transaction."""
+    here = threading.get_ident()
+    for ident, frame in sys._current_frames().items():
+        while ident != here and frame is not None:
+            if frame.f_code.co_name == "_transaction" and frame.f_code.co_filename.endswith("workspace.py"):
+                return True
+            frame = frame.f_back
+    return False
+
+
 def test_closing_during_a_job_shows_finishing_and_closes_when_done(qtbot, tmp_path):
     path = sample_workspace(tmp_path / "a.crosscheck")
     window = open_window(qtbot, path)  # opening queues load + analysis
     lock = WriteLock(path)
-    # The analysis of five articles computes in well under a second, then waits for the lock to
-    # store its result: a wait nothing can interrupt.  (While still computing, closing would stop
-    # it at once instead.)  The worker gives up on the lock after 5 s, so stay well below that.
-    qtbot.wait(1200)
+    # The analysis computes, then waits for the lock to store its result: a wait nothing can
+    # interrupt.  (While still computing, closing would stop it at once instead.)  Close only
+    # once the worker is in that wait; it gives up on the lock after 5 s.
+    qtbot.waitUntil(worker_is_waiting_to_store, timeout=4000)
     started = time.monotonic()
     window.close()
     try:

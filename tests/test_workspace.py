@@ -218,3 +218,24 @@ def test_workspace_files_are_recognised_by_their_content(tmp_path):
     assert not is_workspace_file(tmp_path / "notes.crosscheck")
     assert not is_workspace_file(tmp_path / "missing.crosscheck")
     assert not is_workspace_file(tmp_path)  # a folder, not an error
+
+
+def test_closing_does_not_wait_for_another_writer_and_loses_nothing(tmp_path):
+    """Closing (when the window closes) must not sit out sqlite's busy timeout behind another
+    connection's write lock; the skipped checkpoint is replayed by the next connection."""
+    path = tmp_path / "w.crosscheck"
+    workspace = Workspace(path, busy_timeout_ms=5000)
+    workspace.set_meta("kept", "yes")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    started = time.monotonic()
+    try:
+        workspace.close()
+    finally:
+        elapsed = time.monotonic() - started
+        other.rollback()
+        other.close()
+    assert elapsed < 2.0  # not the 5 s busy timeout
+    with Workspace(path) as reopened:
+        assert reopened.get_meta("kept") == "yes"
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0

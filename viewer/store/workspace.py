@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -35,6 +36,8 @@ from viewer.model import (
     timespan_from_dict,
     timespan_to_dict,
 )
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x43524F53  # "CROS": marks the file as ours
@@ -187,10 +190,20 @@ class Workspace:
         return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
+        """Fold the write-ahead log back into the file, if nobody else is writing, and close.
+
+        The checkpoint must not wait: closing happens when the window closes,
+        and another connection holding the write lock would otherwise stall it
+        for the whole busy timeout.  A skipped checkpoint loses nothing; the
+        next connection replays the log.
+        """
         with self._lock:
             try:
                 if self.path != ":memory:":
+                    self._conn.execute("PRAGMA busy_timeout = 0")
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as exc:
+                log.info("checkpoint skipped on close: %s", exc)
             finally:
                 self._conn.close()
 
