@@ -83,11 +83,11 @@ def test_drag_pans_and_the_range_signal_is_throttled_with_a_trailing_call(timeli
     for step in range(1, 41):
         mouse(timeline, QEvent.Type.MouseMove, x + step * 5, y)
     mouse(timeline, QEvent.Type.MouseButtonRelease, x + 200, y, buttons=Qt.MouseButton.NoButton)
-    qtbot.wait(120)
     final = timeline.visible_range()
+    # the trailing call brings the last position, however slow the machine
+    qtbot.waitUntil(lambda: bool(emitted) and emitted[-1] == pytest.approx(final), timeout=2000)
     assert final[0] < layout.t0  # content moved right: earlier times came into view
-    assert 1 <= len(emitted) <= 5, emitted
-    assert emitted[-1] == pytest.approx(final)
+    assert len(emitted) <= 10, emitted  # 40 moves, a handful of signals
 
 
 def test_click_selects_the_event_in_the_shared_selection(timeline, qtbot):
