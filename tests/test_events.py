@@ -180,3 +180,21 @@ def test_a_participle_clause_shares_the_date_and_place_of_its_happening(nlp):
     by_trigger = {e.trigger: e for e in events}
     assert by_trigger["kill"].when == nov and by_trigger["kill"].where.name == "Paris"
     assert by_trigger["attack"].when == nov
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Mosul fell to Islamic State militants in June 2014.", "Mosul"),
+    ("The town of Hajin fell on 14 December.", "Hajin"),
+    ("Mosul was captured by Islamic State in June 2014.", "Mosul"),
+])
+def test_a_place_that_falls_or_is_taken_is_where_it_happened(nlp, text, place):
+    """The place is the subject here, yet it says where, not who."""
+    events = run(nlp, text, places=[mention_place(text, place)])
+    assert [e.trigger for e in events] in (["fall"], ["capture"])
+    assert events[0].where is not None and events[0].where.name == place
+
+
+@pytest.mark.parametrize("text", ["Oil prices fell sharply on Monday.", "He fell ill in March.",
+                                  "Turnout fell to 40 percent in May."])
+def test_other_things_falling_are_not_events(nlp, text):
+    assert [e.trigger for e in run(nlp, text)] == []

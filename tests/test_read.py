@@ -359,6 +359,9 @@ def test_site_suffix_is_split_from_title():
         ("2019-02-08T13:06:00Z", dt.date(2019, 2, 8)),
         ("February 8, 2019 / 1:06 PM / Updated 2 hours ago", dt.date(2019, 2, 8)),
         ("Published 4:12 PM EST Feb 8, 2019", dt.date(2019, 2, 8)),
+        ("By Staff, 3 March 2021", dt.date(2021, 3, 3)),  # a byline before the date
+        ("By Jane Doe and John Roe | March 3, 2021", dt.date(2021, 3, 3)),
+        ("By then, on March 3, 2021 the coup had failed.", None),
         ("February 2019", None),  # no day: not a dateline
         ("He said on February 8, 2019 that the coup failed.", None),  # a sentence, not a dateline
         ("February 30, 2019", None),

@@ -634,3 +634,37 @@ def test_a_day_in_a_known_month_covers_that_month() -> None:
     span = tag_times("He was killed last October. His name was crossed out that same day.", REF)[-1]
     assert (span.value, span.earliest, span.latest, span.precision) == (
         "2018-10-XX", dt.date(2018, 10, 1), dt.date(2018, 10, 31), "month")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # before 1500 a four-digit number needs a word that dates it
+        ("Constantinople fell in 1453; since 1066 the town has stood.", [("1453", "1453"), ("1066", "1066")]),
+        ("The fort held 1200 men in 1200 cases.", []),
+        # an explicit era makes any number a year, but not an amount
+        ("Pompeii was buried in AD 79; the abbey dates from 1066 CE.", [("AD 79", "0079"), ("1066 CE", "1066")]),
+        ("An AD 5 billion deal.", []),
+        # with full stops the order is day-month-year; a version number is no date
+        ("The decree of 12.03.2021 was published.", [("12.03.2021", "2021-03-12")]),
+        ("Version 1.2.2020 was released.", []),
+    ],
+)
+def test_early_years_eras_and_dotted_dates(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+def test_circa_widens_the_year_like_about() -> None:
+    circa, about = (only(f"The statue dates from {word} 1500.") for word in ("circa", "about"))
+    assert circa.text == "circa 1500" and circa.value == "1500"
+    assert (circa.earliest, circa.latest) == (about.earliest, about.latest)
+    assert circa.earliest < dt.date(1500, 1, 1) and circa.latest > dt.date(1500, 12, 31)
+    assert only("The statue dates from c. 1500.").text == "c. 1500"
+
+
+def test_a_scheduled_start_in_the_present_tense_is_ahead() -> None:
+    """'the truce begins on Friday', written on a Monday: the coming Friday, not the last one."""
+    monday = dt.date(2021, 3, 15)
+    assert spans_of("A truce begins on Friday.", monday) == [("Friday", "2021-03-19")]
+    assert spans_of("The talks resume on Friday.", monday) == [("Friday", "2021-03-19")]
+    assert spans_of("The talks resumed on Friday.", monday) == [("Friday", "2021-03-12")]

@@ -25,7 +25,7 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
                 "announcement", "appearance"),
     "kill": ("kill", "execute", "execution", "die", "death", "murder", "behead", "slay"),
     "capture": ("capture", "arrest", "detain", "detention", "seize", "kidnap", "abduct",
-                "abduction", "surrender"),
+                "abduction", "surrender", "fall"),
     "disaster": ("earthquake", "quake", "tremor", "flood", "flooding", "hurricane",
                  "storm", "cyclone", "typhoon", "tsunami", "wildfire", "fire", "eruption",
                  "landslide", "avalanche", "crash", "collision", "derailment", "sinking", "landfall"),
@@ -57,7 +57,7 @@ EVENT_NOUNS: frozenset[str] = frozenset(
                      "step", "quit", "dismiss", "sack", "convict", "indict", "acquit",
                      "withdraw", "pull", "free", "marry", "bear", "shoot", "bomb", "stab",
                      "assassinate", "behead", "slay", "evacuate", "proclaim", "exchange",
-                     "push", "fire", "charge", "plotter"}
+                     "push", "fire", "charge", "plotter", "fall"}
 ) | frozenset({"incident", "operation", "war", "invasion", "ceremony", "funeral",
                "accident", "outbreak", "disaster", "crisis", "conflict", "hostilities"})
 

@@ -319,6 +319,8 @@ def _is_eventive_verb(token) -> bool:
         return not (_is_negated(token) or _is_modal(token) or _is_irrealis(token))
     if lemma in REPORTING_VERBS or lemma in NON_EVENT_VERBS or lemma in OCCURRENCE_VERBS:
         return False
+    if lemma == "fall" and not _a_place_falls(token):
+        return False  # "prices fell", "he fell ill": only "Mosul fell (to X)" is a capture
     if _is_negated(token) or _is_modal(token) or _is_irrealis(token):
         return False
     if lemma in SUPPORT_VERBS and _event_noun_object(token) is not None and lemma not in ("flee", "escape"):
@@ -332,6 +334,19 @@ def _is_eventive_verb(token) -> bool:
                                                  or _is_definite_role(c))
                     for c in token.children)
     return has_agent and token.tag_ in ("VBD", "VBN")
+
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+def _a_place_falls(verb) -> bool:
+    """'Mosul fell', 'the town fell', 'Palmyra fell to the army': a place taken, not a price or a person falling."""
+    subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is None or subject.ent_type_ in ("PERSON", "NORP"):
+        return False
+    if subject.ent_type_ in PLACE_LABELS or _lemma(subject) in PLACE_NOUNS:
+        return True
+    return subject.pos_ == "PROPN" and any(c.dep_ == "prep" and c.lower_ == "to" for c in verb.children)
 
 
 #: Verbs that say an event noun happened somewhere ("an earthquake struck near X",
@@ -598,7 +613,7 @@ def _names_a_doer(doc, place: Place) -> bool:
     if root is None:
         return False
     if root.dep_ in SUBJECT_DEPS:
-        return True
+        return not _place_undergoes(root)
     if _is_nationality(doc, place):
         if root.pos_ in ("NOUN", "PROPN") and root.dep_ not in ("compound", "amod"):
             return True  # "They were mainly Tunisians"
@@ -606,6 +621,11 @@ def _names_a_doer(doc, place: Place) -> bool:
         return root.dep_ in ("amod", "compound") and _lemma(head) not in PLACE_NOUNS and head.ent_type_ not in (
             "GPE", "LOC", "FAC")
     return False
+
+
+def _place_undergoes(subject) -> bool:
+    """'Mosul was captured', 'Mosul fell': the place the happening befell is where, not who."""
+    return subject.dep_ == "nsubjpass" or (subject.dep_ == "nsubj" and _lemma(subject.head) == "fall")
 
 
 #: Demonym endings: "Syrian", "Tunisians", "Iraqi", "British", "Lebanese", "Dutch".

@@ -65,6 +65,7 @@ _FUTURE_CUE = (
     r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next(?!\s+to\b)|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
+    r"|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
     r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
 )
 _PAST_IRREGULAR = (
@@ -195,7 +196,7 @@ _MODP = (
     r"|(?:middle|beginning|start|close)\s+of))(?:\s+|\s*[-–‐‑]\s*))?"
 )
 _APPROXP = (
-    r"(?:(?P<approx>about|around|approximately|roughly|nearly|almost|some|more\s+than|less\s+than|over|"
+    r"(?:(?P<approx>about|around|approximately|roughly|circa|c\.|ca\.|nearly|almost|some|more\s+than|less\s+than|over|"
     r"at\s+least|up\s+to|under|fewer\s+than|no\s+more\s+than|at\s+most|just|only|barely)\s+)?"
 )
 _WD_OPT = rf"(?:(?P<wd>{lex.WEEKDAY_RX}),?\s+(?:the\s+)?)?"
@@ -208,6 +209,7 @@ _MOD_WORDS = {
 }
 _APPROX_WORDS = {
     "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX", "some": "APPROX",
+    "circa": "APPROX", "c.": "APPROX", "ca.": "APPROX",
     "nearly": "LESS_THAN", "almost": "LESS_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
     "fewer than": "LESS_THAN", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
     "at most": "EQUAL_OR_LESS", "more than": "MORE_THAN", "over": "MORE_THAN", "at least": "EQUAL_OR_MORE",
@@ -512,6 +514,31 @@ def _on_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return None
     start = match.start("year") if _approx_words_only(match) else match.start()
     return _Cand(start, match.end(), "DATE", match["year"], _modifier(match), year_explicit=True)
+
+
+#: Before 1500 a bare four-digit number is more often a count than a year, so an early year
+#: needs a word that only a date takes ("in 1453", "since 1066", "circa 1200").
+_EARLY_YEAR_BEFORE = r"(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Cc]irca|c\.|ca\.|the\s+year)"
+
+
+def _on_early_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'fell in 1453', 'since 1066': a year before 1500 after a preposition that dates it."""
+    if lex.NOT_YEAR_FOLLOWERS.match(ctx.text, match.end()):
+        return None  # "in 1200 cases"
+    approx = match["pre"].lower().rstrip() in ("circa", "c.", "ca.")
+    start = match.start() if approx else match.start("year")
+    return _Cand(start, match.end(), "DATE", match["year"], "APPROX" if approx else None, year_explicit=True)
+
+
+_AMOUNT_AFTER = re.compile(r"\s*(?:billion|million|thousand|bn|m)\b|[.,]\d", re.I)
+
+
+def _on_era_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'AD 79', '1066 CE': an explicit era makes any number up to four digits a year."""
+    year = int(match["year"] or match["year2"])
+    if year == 0 or _AMOUNT_AFTER.match(ctx.text, match.end()):
+        return None  # "AD 5 billion": an amount
+    return _Cand(match.start(), match.end(), "DATE", f"{year:04d}", year_explicit=True)
 
 
 def _on_short_year_after_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1184,12 +1211,16 @@ _RULES: list[_Rule] = [
      rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.YEAR_RX})(?![\d,]\d))?)", _on_day_range, 4),
     _Rule(_T_MONTH, rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
     _Rule(_T_DIGIT, r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[-/.])(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])(?!/\d)", _on_numeric_date, 4),
+    # "12.03.2021": with full stops the order is day-month-year wherever it is written
+    _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
     # months, years, decades, seasons
     _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d)\b", _on_month_year, 3),
     _Rule(_T_MONTH, rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
     _Rule(r"\d{4}", rf"{_APPROXP}{_MODP}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?<![\d,.$£€])(?P<year>{lex.YEAR_RX})(?![\d])(?!,\d)(?!\.\d)(?!-(?:year|month|day|week|minute|hour))", _on_year, 1),
+    _Rule(r"\d{4}", rf"(?<![\w.])(?P<pre>{_EARLY_YEAR_BEFORE}\s+)(?P<year>1[0-4]\d\d)(?![\d%]|[,.]\d)", _on_early_year, 1),
+    _Rule(r"A\.?D|C\.?E", r"(?<![\w.])(?:A\.?D\.?\s*(?P<year>\d{1,4})(?![\d,.]\d|\d)|(?<![\d,.])(?P<year2>\d{1,4})\s*(?:A\.D\.|AD\b|CE\b|C\.E\.))", _on_era_year, 2),
     _Rule(r"[-–/]\d\d", r"(?<=(?<!\d)(?:1[5-9]|20)\d\d[-–/])(?P<yy>\d\d)(?![\d%]|[-–/.:]\d|['’]?s\b)", _on_short_year_after_year, 0),
     _Rule(r"(?i:\d0['’]?s|ties\b)", rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
     _Rule(r"(?i:century)", rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),

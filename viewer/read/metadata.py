@@ -68,7 +68,10 @@ _MONTHS = {
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_PREFIX = r"(?:(?:published|posted|updated|last\s+updated|first\s+published|date)\s*(?:on|:)?\s*)?"
+_PREFIX = (
+    r"(?:by\s+[^,|•·–\d]{2,60}?\s*[,|•·–-]\s*)?"  # a byline first: "By Staff, 3 March 2021"
+    r"(?:(?:published|posted|updated|last\s+updated|first\s+published|date)\s*(?:on|:)?\s*)?"
+)
 _TIME = (
     r"(?:\s*(?:at|,|-|–|\|)?\s*\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
     r"(?:\s+[/|•·]\s+[^/|•·]{0,40}){0,2}"  # Reuters style: "February 8, 2019 / 1:06 PM / Updated 2 hours ago"
