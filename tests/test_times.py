@@ -668,3 +668,18 @@ def test_a_scheduled_start_in_the_present_tense_is_ahead() -> None:
     assert spans_of("A truce begins on Friday.", monday) == [("Friday", "2021-03-19")]
     assert spans_of("The talks resume on Friday.", monday) == [("Friday", "2021-03-19")]
     assert spans_of("The talks resumed on Friday.", monday) == [("Friday", "2021-03-12")]
+
+
+def test_overnight_in_a_forecast_is_the_coming_night() -> None:
+    wednesday = dt.date(2022, 10, 12)
+    assert spans_of("Results are expected overnight.", wednesday) == [("overnight", "2022-10-12TNI")]
+    assert spans_of("Rebels attacked the town overnight.", wednesday) == [("overnight", "2022-10-11TNI")]
+
+
+def test_the_same_period_after_years_is_not_guessed_as_a_quarter() -> None:
+    """Only a quarter in focus gives 'the same period' a value; a span of years we do not track."""
+    spans = tag_times("Between 2015 and 2019 the population fell; over the same period exports doubled.", REF)
+    same = spans[-1]
+    assert same.text == "the same period" and same.earliest is None and same.latest is None
+    assert spans_of("Sales rose 5% in the third quarter. Profit in the same period fell.") == [
+        ("the third quarter", "2018-Q3"), ("the same period", "2018-Q3")]

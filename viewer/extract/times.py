@@ -65,7 +65,7 @@ _FUTURE_CUE = (
     r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next(?!\s+to\b)|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
-    r"|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
+    r"|(?:is|are)\s+expected|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
     r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
 )
 _PAST_IRREGULAR = (
@@ -861,6 +861,8 @@ def _on_spelled_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
 def _on_the_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'the quarter', 'the latest period': the quarter in focus, else (past tense) the last completed one."""
     anchor = "same:quarter" if match["noun"] else "same:period"
+    if re.search(r"\bsame\b", match.group(), re.I):
+        anchor = "same:span"  # "over the same period": the span just named, whatever its length
     if ctx.ref is None:
         return _Cand(match.start(), match.end(), "DATE", "XXXX-QX", None, True, anchor=anchor)
     past = ctx.tense(match.start(), match.end()) in ("past", None)
@@ -1031,7 +1033,8 @@ def _on_part_of_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
     word = match["part"].lower()
     if not anchor and word != "overnight" and not match["mod"]:
         return None
-    offset = -1 if anchor in ("last", "yesterday") or word == "overnight" else 1 if anchor == "tomorrow" else 0
+    overnight_past = word == "overnight" and ctx.tense(match.start(), match.end()) != "future"
+    offset = -1 if anchor in ("last", "yesterday") or overnight_past else 1 if anchor == "tomorrow" else 0
     part = lex.PARTS_OF_DAY[word]
     if ctx.ref is None:
         return _Cand(match.start(), match.end(), "TIME", f"XXXX-XX-XXT{part}", _modifier(match), True)
@@ -1553,8 +1556,11 @@ def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None
         if match and match["q"]:
             return f"{anchor[4:]}-Q{match['q']}"
         return None
-    if anchor == "same:quarter" or anchor == "same:period":
-        return _truncate(focus, "quarter") if re.search(r"-Q\d", focus) else None
+    if anchor in ("same:quarter", "same:period", "same:span"):
+        if re.search(r"-Q\d", focus):
+            return _truncate(focus, "quarter")
+        # "between 2015 and 2019 ... over the same period": a span we do not track; no quarter guess
+        return "XXXX-XX" if anchor == "same:span" else None
     if anchor.startswith("same:"):
         return _truncate(focus, anchor[5:])
     if anchor.startswith("shift:"):
