@@ -244,3 +244,25 @@ def test_news_abbreviations_and_curated_regions(finder, nlp):
     assert darfur[0].source == "curated:darfur"
     nsw = _by_text(places, "NSW")
     assert nsw and nsw[0].country == "AU" and nsw[0].kind == "region", nsw
+
+
+@pytest.mark.parametrize("text, town, country", [
+    ("Russian forces shelled Mariupol.", "Mariupol", "UA"),      # tagged ORG by the small model
+    ("Kherson was liberated.", "Kherson", "UA"),                 # tagged PERSON
+    ("Troops entered Bakhmut.", "Bakhmut", "UA"),                # not tagged at all
+    ("Strikes hit Khan Younis and Rafah.", "Khan Younis", "PS"),  # not tagged at all
+    ("Fighting raged in Raqqa, Kobani, Manbij, Idlib and Aleppo.", "Aleppo", "SY"),  # tagged NORP
+])
+def test_towns_the_model_mislabels_are_places_when_the_sentence_treats_them_as_places(finder, nlp, text, town, country):
+    found = _by_text(finder.find_text(text, nlp), town)
+    assert found and found[0].country == country, finder.find_text(text, nlp)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Police shot Bell as they struggled. Bell ran from the officer.", "Bell"),  # a man, named again as one
+    ("A truck struck the Toyota. The Toyota failed to yield.", "Toyota"),       # a car
+    ("James Brown, the Godfather of Soul, died.", "Soul"),                     # not a place slot
+    ("He spoke with Jeremy Watson of Ten Mile.", "Mile"),                      # part of a longer name
+])
+def test_names_in_other_roles_stay_names(finder, nlp, text, name):
+    assert not _by_text(finder.find_text(text, nlp), name)

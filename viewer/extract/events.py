@@ -33,6 +33,7 @@ from viewer.extract._event_lexicon import (
     class_family,
     trigger_class,
 )
+from viewer.extract.places import DEMONYM
 from viewer.model import PRECISIONS, Article, Event, Place, TimeSpan
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
@@ -628,8 +629,6 @@ def _place_undergoes(subject) -> bool:
     return subject.dep_ == "nsubjpass" or (subject.dep_ == "nsubj" and _lemma(subject.head) == "fall")
 
 
-#: Demonym endings: "Syrian", "Tunisians", "Iraqi", "British", "Lebanese", "Dutch".
-DEMONYM = re.compile(r"(?:ians?|ans?|is?|ish|ese|ch|ic)$", re.IGNORECASE)
 
 
 def _is_nationality(doc, place: Place) -> bool:

@@ -89,21 +89,26 @@ _IN_A_PLACE = frozenset({"in", "near", "outside", "throughout", "across"})
 _LOCATIVE = frozenset({"in", "at", "near", "from", "to", "outside", "of", "into", "across", "toward", "towards"})
 
 
-def recognise(doc, is_known: Callable[[str], bool] | None = None) -> list[Mention]:
+def recognise(doc, is_known: Callable[[str], bool] | None = None,
+              is_prominent: Callable[[str], bool] | None = None) -> list[Mention]:
     """Place mentions of ``doc`` in text order, with qualifiers and containment.
 
     ``is_known(name)`` (the gazetteer) lets split names be rejoined only when
-    the joined form is a real place.
+    the joined form is a real place; ``is_prominent(name)`` (a city or a
+    country by that exact name) lets a mislabelled name count as a place when
+    the sentence treats it as one ("shelled Mariupol").
     """
     text = doc_text(doc)
     actors = _actor_keys(doc)
     mentions = [m for ent in doc.ents
-                if (m := _facility(ent) or _mention(ent, actors, is_known) or _misfiled(ent, is_known)) is not None]
+                if (m := _facility(ent) or _misfiled(ent, is_known, is_prominent, actors)
+                    or _mention(ent, actors, is_known)) is not None]
     mentions = _rejoin(mentions, text, is_known)
     mentions = [_extend_split_tail(m, doc, is_known) for m in mentions]
     mentions = [_with_article_prefix(m, text) for m in mentions]
     mentions = _with_article_names(doc, mentions, actors)
     mentions = _with_datelines(doc, mentions, is_known)
+    mentions = _with_unlabelled_cities(doc, mentions, is_prominent, actors)
     mentions = _with_same_name_elsewhere(doc, mentions, actors)
     surnames = _surnames(doc)
     mentions = [_qualified(m, text) for m in mentions
@@ -342,22 +347,30 @@ def _appositive_of_a_place(before: str, start: int, mentions: list[Mention]) -> 
     return any(m.end == comma_at and m.label in PLACE_LABELS for m in mentions)
 
 
-def _misfiled(ent, is_known: Callable[[str], bool] | None) -> Mention | None:
-    """Places the model files under ORG or PERSON.
+def _misfiled(ent, is_known: Callable[[str], bool] | None,
+              is_prominent: Callable[[str], bool] | None = None, actors: frozenset[str] = frozenset()) -> Mention | None:
+    """Places the model files under ORG, PERSON or NORP.
 
     "Fargo City Commissioner", "Avoyelles Parish Sheriff's Office": the place
     leads an organisation's name.  "in Gainesville" tagged PERSON, "in NSW"
-    tagged ORG: a known place after a locative preposition.
+    tagged ORG, "in Raqqa, Idlib and Aleppo" with Aleppo tagged NORP: a known
+    place after a locative preposition.  "shelled Mariupol" (ORG), "Kherson
+    was liberated" (PERSON): a city by that exact name, hit, taken or entered.
     """
-    if is_known is None or ent.label_ not in ("ORG", "PERSON"):
+    if is_known is None or ent.label_ not in ("ORG", "PERSON", "NORP"):
         return None
+    if not ent.text[:1].isupper() or place_key(ent.text) in NOT_PLACES:
+        return None
+    if ent.label_ == "NORP" and DEMONYM.search(ent.text):
+        return None  # "Kurdish", "Syrians": peoples, resolved as nationalities
     sent_start = sentence_start_char(ent.doc, ent.start_char)
-    before = ent.doc[ent.start - 1] if ent.start > 0 else None
-    cues = _LOCATIVE if ent.label_ == "PERSON" else _IN_A_PLACE  # "from Bell", "to Congress": organisations
-    if before is not None and before.lower_ in cues and ent.text[:1].isupper() and is_known(ent.text) \
-            and place_key(ent.text) not in NOT_PLACES:
+    cues = _IN_A_PLACE if ent.label_ == "ORG" else _LOCATIVE  # "from Bell", "to Congress": organisations
+    if _after_preposition(ent, cues) and is_known(ent.text):
         return Mention(ent.text, ent.start_char, ent.end_char, "GPE", sent_start)  # "in Gainesville", "in NSW"
-    if ent.label_ == "PERSON":
+    if (is_prominent is not None and _undergoes_an_attack_or_move(ent) and place_key(ent.text) not in actors
+            and not _a_name_elsewhere(ent) and is_prominent(ent.text)):
+        return Mention(ent.text, ent.start_char, ent.end_char, "GPE", sent_start)
+    if ent.label_ != "ORG":
         return None
     for n in range(min(3, len(ent) - 1), 0, -1):
         head, rest = ent[:n], ent[n]
@@ -366,6 +379,106 @@ def _misfiled(ent, is_known: Callable[[str], bool] | None) -> Mention | None:
                 return None
             return Mention(head.text, head.start_char, head.end_char, "GPE", sent_start)
     return None
+
+
+#: Demonym endings: "Syrian", "Tunisians", "Iraqi", "British", "Lebanese", "Dutch".
+DEMONYM = re.compile(r"(?:ians?|ans?|is?|ish|ese|ch|ic)$", re.IGNORECASE)
+#: Verbs whose object (or passive subject) is a place when the name is a city's:
+#: what conflict reports do to towns.
+TARGET_VERBS = frozenset("""
+shell bomb bombard pound strike hit attack target raid storm besiege encircle surround overrun capture seize
+take retake recapture liberate free occupy invade annex enter reach evacuate defend hold control flee leave
+visit
+""".split())
+
+
+def _first_conjunct(token):
+    """'in Raqqa, Idlib and Aleppo': Aleppo stands where Raqqa stands."""
+    while token.dep_ == "conj" and token.head is not token:
+        token = token.head
+    return token
+
+
+def _after_preposition(ent, cues: frozenset[str]) -> bool:
+    before = ent.doc[ent.start - 1] if ent.start > 0 else None
+    if before is not None and before.lower_ in cues:
+        return True
+    first = _first_conjunct(ent.root)
+    return first is not ent.root and first.dep_ == "pobj" and first.head.lower_ in cues
+
+
+def _undergoes_an_attack_or_move(ent) -> bool:
+    """The name is the object of 'shelled', 'entered', 'retook', or the subject of 'was liberated' or 'fell'."""
+    token = _first_conjunct(ent.root)
+    lemma = token.head.lemma_.lower()
+    if token.dep_ in ("dobj", "obj", "nsubjpass", "advmod", "npadvmod"):  # the model parses "entered Bakhmut" both ways
+        return lemma in TARGET_VERBS
+    return token.dep_ == "nsubj" and lemma == "fall"
+
+
+def _a_name_elsewhere(span) -> bool:
+    """The text also uses this name for a person or an organisation outside any place slot:
+    'police shot Bell ... Bell ran', 'struck the Toyota ... the Toyota failed to yield'."""
+    key = place_key(span.text)
+    return any(other.label_ in ("PERSON", "ORG") and other.start != span.start and place_key(other.text) == key
+               and not (_after_preposition(other, _LOCATIVE) or _undergoes_an_attack_or_move(other))
+               for other in span.doc.ents)
+
+
+#: Labels the small model puts on town names it does not know ("in Aleppo" as LANGUAGE).
+_STRAY_LABELS = frozenset({"", "LANGUAGE", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+
+
+def _with_unlabelled_cities(doc, mentions: list[Mention], is_prominent: Callable[[str], bool] | None,
+                            actors: frozenset[str]) -> list[Mention]:
+    """Cities the model leaves untagged or tags as a language: 'Troops entered Bakhmut', 'strikes hit Rafah'.
+
+    Only a run of capitalised proper-noun words that is a city or country's
+    exact name, in a place slot (after 'in', 'near'..., or hit, taken or
+    entered), so capitalised common words are never taken for towns.
+    """
+    if is_prominent is None:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    extra = []
+    for span in _capitalised_runs(doc):
+        if any(s < span.end_char and span.start_char < e for s, e in taken) or place_key(span.text) in actors:
+            continue
+        if _inside_a_longer_name(span) or not (_after_preposition(span, _LOCATIVE - {"of"}) or _hometown_of(span)
+                                               or _undergoes_an_attack_or_move(span)):
+            continue
+        if place_key(span.text) not in NOT_PLACES and not _a_name_elsewhere(span) and is_prominent(span.text):
+            extra.append(Mention(span.text, span.start_char, span.end_char, "GPE", _sentence_start(span)))
+    return sorted(mentions + extra, key=lambda m: m.start) if extra else mentions
+
+
+def _hometown_of(span) -> bool:
+    """'Robert Kochuk of East Hampton', '45 miles southeast of Champaign', but not 'Godfather of Soul'."""
+    doc = span.doc
+    if span.start < 2 or doc[span.start - 1].lower_ != "of":
+        return False
+    before = doc[span.start - 2]
+    return before.ent_type_ == "PERSON" or before.is_lower or before.like_num or before.is_punct
+def _inside_a_longer_name(span) -> bool:
+    """'Ten Mile', 'Miami Beach Marina', 'Talla 2': the run is only part of a name."""
+    doc = span.doc
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    return (before is not None and not span[0].is_sent_start and (before.text[:1].isupper() or before.like_num)) \
+        or (after is not None and (after.text[:1].isupper() or after.like_num))
+
+
+def _capitalised_runs(doc):
+    """Maximal runs of capitalised words outside the model's people, organisations and places."""
+    start = None
+    for token in [*doc, None]:
+        fits = (token is not None and token.ent_type_ in _STRAY_LABELS and token.text[:1].isupper()
+                and token.is_alpha and not token.is_sent_start and token.pos_ in ("PROPN", "NOUN", "ADV", "X"))
+        if fits and start is None:
+            start = token.i
+        elif not fits and start is not None:
+            yield doc[start:token.i if token is not None else len(doc)]
+            start = None
 
 
 def _rejoin(mentions: list[Mention], text: str, is_known: Callable[[str], bool] | None) -> list[Mention]:

@@ -33,6 +33,8 @@ COUNTRY_PRIOR = 9.0
 ADM1_PRIOR = 6.3
 ADM2_PRIOR = 4.6
 CAPITAL_BONUS = 0.7
+#: A town this size is well enough known that a mislabelled mention of its exact name is it.
+PROMINENT_POPULATION = 30000
 MATCH_PENALTY = {"exact": 0.0, "key": -0.3, "phonetic": -2.0, "fuzzy": -2.5}
 REGION_CUE_BONUS = 2.5
 COUNTRY_CONTEXT = 3.0
@@ -84,7 +86,7 @@ class PlaceFinder:
 
     def find(self, doc) -> list[Place]:
         """Every place mention of ``doc`` (offsets in ``doc.text``), resolved or not."""
-        mentions = recognise(doc, is_known=self._is_known)
+        mentions = recognise(doc, is_known=self._is_known, is_prominent=self._is_prominent)
         if self.user_places:
             mentions = _with_pinned_names(doc, mentions, self.user_places)
         slots = [s for m in mentions if (s := self._slot(m)) is not None]
@@ -106,6 +108,12 @@ class PlaceFinder:
 
     def _is_known(self, name: str) -> bool:
         return any(c.match in ("exact", "key") for c in self._candidates(name))
+
+    def _is_prominent(self, name: str) -> bool:
+        """A country, capital or sizeable town by exactly this name: 'Mariupol' yes, 'Smith' (County) no."""
+        return any(c.match == "exact" and (c.feature_code in ("PCLI", "PPLC")
+                                           or c.feature_class == "P" and c.population >= PROMINENT_POPULATION)
+                   for c in self._candidates(name))
 
     def _slot(self, m: Mention) -> _Slot | None:
         key = place_key(m.text)
