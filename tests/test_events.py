@@ -198,3 +198,29 @@ def test_a_place_that_falls_or_is_taken_is_where_it_happened(nlp, text, place):
                                   "Turnout fell to 40 percent in May."])
 def test_other_things_falling_are_not_events(nlp, text):
     assert [e.trigger for e in run(nlp, text)] == []
+
+
+def test_shelling_and_entering_a_town_are_events(nlp):
+    text = "Ukrainian troops shelled Mariupol overnight. Russian forces entered Bakhmut on Saturday."
+    events = run(nlp, text, places=[mention_place(text, "Mariupol"), mention_place(text, "Bakhmut")])
+    assert [(e.trigger, e.where.name if e.where else None) for e in events] == [
+        ("shell", "Mariupol"), ("enter", "Bakhmut")]
+
+
+def test_who_reports_a_shelling_did_not_shell(nlp):
+    text = "The Observatory for Human Rights reported shelling from the Iraqi side in Hajin."
+    events = run(nlp, text, places=[mention_place(text, "Hajin")])
+    assert [(e.trigger, e.who) for e in events] == [("shell", [])]
+
+
+def test_a_storm_stays_a_disaster():
+    from viewer.extract._event_lexicon import trigger_class
+
+    assert trigger_class("storm") == "disaster" and trigger_class("shelling") == "attack"
+    assert trigger_class("enter") == trigger_class("capture")
+
+
+def test_a_dateline_number_is_not_glued_to_the_next_subject(nlp):
+    text = "By Staff, 21 May 2023\n\nRussian forces entered Bakhmut on Saturday."
+    events = run(nlp, text, places=[mention_place(text, "Bakhmut")])
+    assert [e.what for e in events] == ["Russian forces entered"]

@@ -19,13 +19,15 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
     "attack": ("attack", "bombing", "explosion", "blast", "shooting", "stabbing", "stab",
                "shoot", "bomb", "raid", "ambush", "strike", "airstrike", "massacre",
                "hijacking", "hostage", "siege", "offensive", "push", "assassination",
-               "assassinate"),
+               "assassinate", "shell", "shelling", "bombard", "bombardment", "pound", "besiege",
+               "invade", "invasion"),
     "flee": ("flee", "escape", "run", "flight", "evacuate", "evacuation", "retreat"),
     "declare": ("declare", "declaration", "proclaim", "proclamation", "announce",
                 "announcement", "appearance"),
     "kill": ("kill", "execute", "execution", "die", "death", "murder", "behead", "slay"),
     "capture": ("capture", "arrest", "detain", "detention", "seize", "kidnap", "abduct",
-                "abduction", "surrender", "fall"),
+                "abduction", "surrender", "fall", "enter", "retake", "recapture", "liberate",
+                "liberation", "overrun", "occupy", "encircle"),
     "disaster": ("earthquake", "quake", "tremor", "flood", "flooding", "hurricane",
                  "storm", "cyclone", "typhoon", "tsunami", "wildfire", "fire", "eruption",
                  "landslide", "avalanche", "crash", "collision", "derailment", "sinking", "landfall"),
@@ -57,7 +59,8 @@ EVENT_NOUNS: frozenset[str] = frozenset(
                      "step", "quit", "dismiss", "sack", "convict", "indict", "acquit",
                      "withdraw", "pull", "free", "marry", "bear", "shoot", "bomb", "stab",
                      "assassinate", "behead", "slay", "evacuate", "proclaim", "exchange",
-                     "push", "fire", "charge", "plotter", "fall"}
+                     "push", "fire", "charge", "plotter", "fall", "shell", "pound", "bombard", "besiege",
+                     "invade", "enter", "retake", "liberate", "overrun", "occupy", "encircle"}
 ) | frozenset({"incident", "operation", "war", "invasion", "ceremony", "funeral",
                "accident", "outbreak", "disaster", "crisis", "conflict", "hostilities"})
 

@@ -478,6 +478,9 @@ def _subject_of(verb):
                     return node.head  # "his bodyguards, who were executed": the bodyguards
                 return child
         if node.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") and node.head is not node:
+            if node.dep_ == "xcomp" and node.tag_ == "VBG" and _lemma(node.head) in REPORTING_VERBS:
+                return None  # "the Observatory reported shelling": the reporter did not shell
+                # ("he is reported to have fled" keeps its subject: the infinitive is no gerund)
             node = node.head
             if node.dep_ == "prep":
                 node = node.head
@@ -666,10 +669,9 @@ def _short_np(token, book: _ActorBook) -> str:
     left_tokens = []
     for child in left:
         left_tokens.extend(t for t in child.subtree)
-    words = sorted(left_tokens + [token], key=lambda t: t.i)
-    breaks = [n for n, t in enumerate(words) if t.is_space]
-    if breaks:
-        words = words[breaks[-1] + 1:]  # a parse that crossed a line break
+    line_start = token.doc.text.rfind("\n", 0, token.idx) + 1
+    # a parse that crossed a line break ("21 May 2023" of a dateline taken into the subject)
+    words = sorted((t for t in left_tokens + [token] if t.idx >= line_start and not t.is_space), key=lambda t: t.i)
     return _phrase(words)
 
 
