@@ -224,3 +224,10 @@ def test_a_dateline_number_is_not_glued_to_the_next_subject(nlp):
     text = "By Staff, 21 May 2023\n\nRussian forces entered Bakhmut on Saturday."
     events = run(nlp, text, places=[mention_place(text, "Bakhmut")])
     assert [e.what for e in events] == ["Russian forces entered"]
+
+
+def test_a_bomb_that_explodes_is_an_attack(nlp):
+    text = "A car bomb exploded near a checkpoint in Mogadishu on Saturday, killing five soldiers."
+    events = run(nlp, text, places=[mention_place(text, "Mogadishu")])
+    assert [e.trigger for e in events] == ["explode", "kill"]
+    assert all(e.where is not None and e.where.name == "Mogadishu" for e in events)

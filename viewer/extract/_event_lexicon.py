@@ -20,7 +20,7 @@ EVENT_CLASSES: dict[str, tuple[str, ...]] = {
                "shoot", "bomb", "raid", "ambush", "strike", "airstrike", "massacre",
                "hijacking", "hostage", "siege", "offensive", "push", "assassination",
                "assassinate", "shell", "shelling", "bombard", "bombardment", "pound", "besiege",
-               "invade", "invasion"),
+               "invade", "invasion", "explode", "detonate", "detonation"),
     "flee": ("flee", "escape", "run", "flight", "evacuate", "evacuation", "retreat"),
     "declare": ("declare", "declaration", "proclaim", "proclamation", "announce",
                 "announcement", "appearance"),
@@ -60,7 +60,8 @@ EVENT_NOUNS: frozenset[str] = frozenset(
                      "withdraw", "pull", "free", "marry", "bear", "shoot", "bomb", "stab",
                      "assassinate", "behead", "slay", "evacuate", "proclaim", "exchange",
                      "push", "fire", "charge", "plotter", "fall", "shell", "pound", "bombard", "besiege",
-                     "invade", "enter", "retake", "liberate", "overrun", "occupy", "encircle"}
+                     "invade", "enter", "retake", "liberate", "overrun", "occupy", "encircle", "explode",
+                     "detonate"}
 ) | frozenset({"incident", "operation", "war", "invasion", "ceremony", "funeral",
                "accident", "outbreak", "disaster", "crisis", "conflict", "hostilities"})
 
