@@ -33,7 +33,7 @@ from viewer.extract._event_lexicon import (
     class_family,
     trigger_class,
 )
-from viewer.extract.places import DEMONYM
+from viewer.extract.places import DEMONYM, PLACE_LABELS
 from viewer.model import PRECISIONS, Article, Event, Place, TimeSpan
 
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
@@ -219,7 +219,7 @@ def _is_place_entity(ent, book: _ActorBook) -> bool:
         return True
     if root.dep_ == "pobj" and head.lower_ in LOCATIVE_PREPS:
         return True
-    if root.dep_ in ("appos", "conj") and (head.ent_type_ in ("GPE", "LOC", "FAC") or _lemma(head) in PLACE_NOUNS):
+    if root.dep_ in ("appos", "conj") and (head.ent_type_ in PLACE_LABELS or _lemma(head) in PLACE_NOUNS):
         return True
     return False
 
@@ -264,7 +264,7 @@ def _is_modal(token) -> bool:
     return any(c.dep_ == "aux" and c.lower_ in MODAL_WORDS for c in token.children)
 
 
-def _in_entity(token, labels: frozenset[str] = ACTOR_LABELS | {"GPE", "LOC", "FAC", "WORK_OF_ART"}) -> bool:
+def _in_entity(token, labels: frozenset[str] = ACTOR_LABELS | PLACE_LABELS | {"WORK_OF_ART"}) -> bool:
     return token.ent_type_ in labels
 
 
@@ -335,9 +335,6 @@ def _is_eventive_verb(token) -> bool:
                                                  or _is_definite_role(c))
                     for c in token.children)
     return has_agent and token.tag_ in ("VBD", "VBN")
-
-
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 def _a_place_falls(verb) -> bool:
@@ -478,9 +475,10 @@ def _subject_of(verb):
                     return node.head  # "his bodyguards, who were executed": the bodyguards
                 return child
         if node.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl") and node.head is not node:
+            # "the Observatory reported shelling": the reporter did not shell ("he is reported
+            # to have fled" keeps its subject: an infinitive, not a gerund)
             if node.dep_ == "xcomp" and node.tag_ == "VBG" and _lemma(node.head) in REPORTING_VERBS:
-                return None  # "the Observatory reported shelling": the reporter did not shell
-                # ("he is reported to have fled" keeps its subject: the infinitive is no gerund)
+                return None
             node = node.head
             if node.dep_ == "prep":
                 node = node.head
@@ -622,16 +620,14 @@ def _names_a_doer(doc, place: Place) -> bool:
         if root.pos_ in ("NOUN", "PROPN") and root.dep_ not in ("compound", "amod"):
             return True  # "They were mainly Tunisians"
         head = root.head
-        return root.dep_ in ("amod", "compound") and _lemma(head) not in PLACE_NOUNS and head.ent_type_ not in (
-            "GPE", "LOC", "FAC")
+        return root.dep_ in ("amod", "compound") and _lemma(head) not in PLACE_NOUNS \
+            and head.ent_type_ not in PLACE_LABELS
     return False
 
 
 def _place_undergoes(subject) -> bool:
     """'Mosul was captured', 'Mosul fell': the place the happening befell is where, not who."""
     return subject.dep_ == "nsubjpass" or (subject.dep_ == "nsubj" and _lemma(subject.head) == "fall")
-
-
 
 
 def _is_nationality(doc, place: Place) -> bool:
@@ -691,7 +687,7 @@ def _what(trig: _Trigger, doc, book: _ActorBook) -> str:
             if child.dep_ == "prep" and child.lower_ in ("against", "on", "by", "of", "in") \
                     and child.lower_ != "in":
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME", "GPE", "LOC", "FAC"):
+                if pobj is not None and pobj.ent_type_ not in PLACE_LABELS | {"DATE", "TIME"}:
                     return f"{text} {child.lower_} {_short_np(pobj, book)}"
         return text
     subject = _subject_in_segment(trig)

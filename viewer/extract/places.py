@@ -459,6 +459,8 @@ def _hometown_of(span) -> bool:
         return False
     before = doc[span.start - 2]
     return before.ent_type_ == "PERSON" or before.is_lower or before.like_num or before.is_punct
+
+
 def _inside_a_longer_name(span) -> bool:
     """'Ten Mile', 'Miami Beach Marina', 'Talla 2': the run is only part of a name."""
     doc = span.doc
