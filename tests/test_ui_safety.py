@@ -210,25 +210,27 @@ def test_shutdown_waits_for_the_running_job_however_long(qtbot, tmp_path):
     assert not controller.is_running()
 
 
-def worker_is_waiting_to_store() -> bool:
-    """True while a thread other than this one is inside a workspace write transaction."""
-    here = threading.get_ident()
-    for ident, frame in sys._current_frames().items():
-        while ident != here and frame is not None:
-            if frame.f_code.co_name == "_transaction" and frame.f_code.co_filename.endswith("workspace.py"):
-                return True
+def worker_is_waiting_to_store(worker) -> bool:
+    """True while ``worker``'s thread is inside a workspace write transaction (read off its stack)."""
+    for frame in sys._current_frames().values():
+        names, owners = set(), set()
+        while frame is not None:
+            names.add((frame.f_code.co_name, frame.f_code.co_filename.endswith("workspace.py")))
+            owners.add(id(frame.f_locals.get("self")))
             frame = frame.f_back
+        if ("_transaction", True) in names and id(worker) in owners:
+            return True
     return False
 
 
 def test_closing_during_a_job_shows_finishing_and_closes_when_done(qtbot, tmp_path):
     path = sample_workspace(tmp_path / "a.crosscheck")
+    lock = WriteLock(path)  # taken first: the analysis cannot have stored its result already
     window = open_window(qtbot, path)  # opening queues load + analysis
-    lock = WriteLock(path)
     # The analysis computes, then waits for the lock to store its result: a wait nothing can
     # interrupt.  (While still computing, closing would stop it at once instead.)  Close only
-    # once the worker is in that wait; it gives up on the lock after 5 s.
-    qtbot.waitUntil(worker_is_waiting_to_store, timeout=4000)
+    # once this window's worker is in that wait; it gives up on the lock after 5 s.
+    qtbot.waitUntil(lambda: worker_is_waiting_to_store(window.controller._worker), timeout=4000)
     started = time.monotonic()
     window.close()
     try:
