@@ -518,7 +518,7 @@ def _on_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 #: Before 1500 a bare four-digit number is more often a count than a year, so an early year
 #: needs a word that only a date takes ("in 1453", "since 1066", "circa 1200").
-_EARLY_YEAR_BEFORE = r"(?:[Ii]n|[Ss]ince|[Uu]ntil|[Tt]ill|[Bb]efore|[Aa]fter|[Cc]irca|c\.|ca\.|the\s+year)"
+_EARLY_YEAR_BEFORE = r"(?:in|since|until|till|before|after|circa|c\.|ca\.|the\s+year)"  # rules match any case
 
 
 def _on_early_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
