@@ -96,6 +96,11 @@ def test_a_month_is_the_whole_month() -> None:
     assert (span.earliest, span.latest, span.precision) == (dt.date(2018, 9, 1), dt.date(2018, 9, 30), "month")
 
 
+def test_a_half_year_is_six_months_at_half_precision() -> None:
+    span = only("H2 2018 results were weak.")
+    assert (span.earliest, span.latest, span.precision) == (dt.date(2018, 7, 1), dt.date(2018, 12, 31), "half")
+
+
 def test_modifiers_narrow_the_interval() -> None:
     early = only("It was in early January.")
     assert (early.modifier, early.earliest, early.latest) == ("START", dt.date(2019, 1, 1), dt.date(2019, 1, 10))
@@ -331,6 +336,9 @@ def test_vague_and_hedged_durations() -> None:
         ("Sales will rise in Q3 2019.", [("Q3 2019", "2019-Q3")]),
         ("H1 2018 results were weak.", [("H1 2018", "2018-H1")]),
         ("The LH1 jet and the EQ3 sedan.", []),
+        ("FY2023 revenue rose; FY24 guidance and FY 2022 sales fell.",
+         [("FY2023", "2023"), ("FY24", "2024"), ("FY 2022", "2022")]),
+        ("The FY-24 form and FY20234 code.", []),
         ("Profit fell in the third quarter; in the 1988 period it rose.",
          [("the third quarter", "2018-Q3"), ("the 1988 period", "1988-Q3")]),
     ],

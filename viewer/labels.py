@@ -39,7 +39,7 @@ def time_in_words(span: TimeSpan | None) -> str:
         return f"{first:%B %Y}"  # "mid-September" narrows the bar; the words stay the month
     if span.precision == "decade":
         return f"the {first.year // 10 * 10}s"
-    if span.precision in ("year", "quarter", "season", "week") and first.year == last.year:
+    if span.precision in ("year", "half", "quarter", "season", "week") and first.year == last.year:
         if span.precision == "year":
             return f"{prefix}-{first.year}" if prefix else f"{first.year}"
         return f"{span.text} ({first.year})" if str(first.year) not in span.text else span.text

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 #: Precisions from finest to coarsest.  ``None``/"unknown" means not anchored.
 PRECISIONS: tuple[str, ...] = (
-    "minute", "hour", "day", "week", "month", "season", "quarter",
+    "minute", "hour", "day", "week", "month", "season", "quarter", "half",
     "year", "decade", "century",
 )
 TimexType = Literal["DATE", "TIME", "DURATION", "SET"]

@@ -219,7 +219,7 @@ def _timelinejs_date(value: dt.date | dt.datetime, precision: str | None) -> dic
     if precision in ("year", "decade", "century"):
         return result
     result["month"] = value.month
-    if precision in ("month", "season", "quarter"):
+    if precision in ("month", "season", "quarter", "half"):
         return result
     result["day"] = value.day
     if isinstance(value, dt.datetime) and precision in ("hour", "minute"):

@@ -541,6 +541,14 @@ def _on_era_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(match.start(), match.end(), "DATE", f"{year:04d}", year_explicit=True)
 
 
+def _on_fiscal_year_code(match: re.Match[str], ctx: _Context) -> _Cand:
+    """'FY2024', 'FY 2023', 'FY24': business shorthand for a fiscal year, valued as that year
+    (the way TimeML values "fiscal 1988"); two digits are this century's."""
+    digits = match["fy"]
+    year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+    return _Cand(match.start(), match.end(), "DATE", str(year), year_explicit=True)
+
+
 def _on_short_year_after_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'the 1980-88 war', 'the 2012-13 season': the two-digit end takes the first year's century."""
     first = int(ctx.text[match.start() - 5:match.start() - 1])
@@ -1223,6 +1231,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_MONTH, rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
     _Rule(r"\d{4}", rf"{_APPROXP}{_MODP}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?<![\d,.$£€])(?P<year>{lex.YEAR_RX})(?![\d])(?!,\d)(?!\.\d)(?!-(?:year|month|day|week|minute|hour))", _on_year, 1),
     _Rule(r"\d{4}", rf"(?<![\w.])(?P<pre>{_EARLY_YEAR_BEFORE}\s+)(?P<year>1[0-4]\d\d)(?![\d%]|[,.]\d)", _on_early_year, 1),
+    _Rule(r"FY", r"(?<![\w-])(?-i:FY)\s?(?P<fy>(?:1[5-9]|20)\d\d|\d\d)(?![\w%]|[-.,]\d)", _on_fiscal_year_code, 2),
     _Rule(r"A\.?D|C\.?E", r"(?<![\w.])(?:A\.?D\.?\s*(?P<year>\d{1,4})(?![\d,.]\d|\d)|(?<![\d,.])(?P<year2>\d{1,4})\s*(?:A\.D\.|AD\b|CE\b|C\.E\.))", _on_era_year, 2),
     _Rule(r"[-–/]\d\d", r"(?<=(?<!\d)(?:1[5-9]|20)\d\d[-–/])(?P<yy>\d\d)(?![\d%]|[-–/.:]\d|['’]?s\b)", _on_short_year_after_year, 0),
     _Rule(r"(?i:\d0['’]?s|ties\b)", rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),

@@ -140,7 +140,7 @@ def _quarter(y: str, q: str) -> Interval:
 
 def _half(y: str, h: str) -> Interval:
     first = 1 if h == "1" else 7
-    return Interval(dt.date(int(y), first, 1), month_end(int(y), first + 5), "quarter")
+    return Interval(dt.date(int(y), first, 1), month_end(int(y), first + 5), "half")
 
 
 def _year(y: str) -> Interval:
@@ -165,7 +165,7 @@ _INTERVAL_BUILDERS = {
 _APPROX_SLACK: dict[str, dt.timedelta] = {
     "minute": dt.timedelta(minutes=15), "hour": dt.timedelta(hours=1), "day": dt.timedelta(days=2),
     "week": dt.timedelta(days=3), "month": dt.timedelta(days=10), "season": dt.timedelta(days=20),
-    "quarter": dt.timedelta(days=20), "year": dt.timedelta(days=120),
+    "quarter": dt.timedelta(days=20), "half": dt.timedelta(days=40), "year": dt.timedelta(days=120),
     "decade": dt.timedelta(days=730), "century": dt.timedelta(days=3650),
 }
 
