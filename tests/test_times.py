@@ -691,3 +691,26 @@ def test_the_same_period_after_years_is_not_guessed_as_a_quarter() -> None:
     assert same.text == "the same period" and same.earliest is None and same.latest is None
     assert spans_of("Sales rose 5% in the third quarter. Profit in the same period fell.") == [
         ("the third quarter", "2018-Q3"), ("the same period", "2018-Q3")]
+
+
+def test_the_verb_of_the_same_clause_sets_the_tense() -> None:
+    """'signed ... in late October' is past, although the sentence's main verb looks ahead."""
+    text = "The agreement, signed in Doha in late October, expires at the end of 2019."
+    assert spans_of(text)[0] == ("late October", "2018-10")
+    assert values("The truce expires in late October.") == ["2019-10"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # REF is a Friday: a past range ending on Saturday starts on the Friday before it
+        ("The shelling lasted from Friday evening until Saturday morning.",
+         [("Friday evening", "2019-02-01TEV"), ("Saturday morning", "2019-02-02TMO")]),
+        ("Fighting raged between Saturday and Monday.", [("Saturday", "2019-02-02"), ("Monday", "2019-02-04")]),
+        ("The strike will last from Thursday until Tuesday.", [("Thursday", "2019-02-14"), ("Tuesday", "2019-02-19")]),
+        # a list of days is not a range
+        ("Statements were made Friday and Thursday.", [("Friday", "2019-02-08"), ("Thursday", "2019-02-07")]),
+    ],
+)
+def test_a_range_of_weekdays_runs_forwards(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

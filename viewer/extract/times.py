@@ -147,7 +147,7 @@ class _Context:
         if deadlines and _DEADLINE_BEFORE.search(self.text, max(0, start - 10), start):
             return None, 0  # "extended to Nov. 20", "by Jan. 14": a deadline, whatever the verb's tense
         first, last = self.sentence_bounds(start, end)
-        best: tuple[int, str] | None = None
+        best: tuple[int, str, int] | None = None  # (rank, tense, distance)
         future_before = False  # a future cue before the expression, no strong past cue since
         for match in _TENSE_CUES.finditer(self.text, first, last):
             if start <= match.start() < end:
@@ -170,13 +170,15 @@ class _Context:
                 elif kind == "past" and not match.group().lower().endswith("ed"):
                     future_before = False
             distance = start - match.end() if match.end() <= start else match.start() - end
-            if best is None or distance < best[0]:
-                best = (distance, kind)
-        if best is not None and best[0] <= 2 and best[1] == "past":
+            between = self.text[match.end():start] if match.end() <= start else self.text[end:match.start()]
+            rank = (distance + 1000) if "," in between else distance  # a cue in the same clause first
+            if best is None or rank < best[0]:
+                best = (rank, kind, distance)
+        if best is not None and best[2] <= 2 and best[1] == "past":
             return "past", 0  # "announced Wednesday", "said Friday": the verb right before governs
         if future_before:
-            return "future", best[0] if best else 0  # "said it will redeem the shares on Oct. 31"
-        return (best[1], best[0]) if best else (None, 0)
+            return "future", best[2] if best else 0  # "said it will redeem the shares on Oct. 31"
+        return (best[1], best[2]) if best else (None, 0)
 
     def _is_past_cue(self, match: re.Match[str]) -> bool:
         word = match.group().lower()
@@ -1477,6 +1479,42 @@ def _propagate_range_years(cands: list[_Cand], text: str) -> None:
         first.needs_reference = False
 
 
+_BARE_WEEKDAY = re.compile(rf"{lex.WEEKDAY_RX}\b")
+
+
+_WEEKDAY_RANGE_GLUE = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru)\s*", re.I)
+_BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
+
+
+def _is_weekday_range(text: str, first: _Cand, second: _Cand) -> bool:
+    """'Friday to Monday', 'between Friday and Monday'; not the list 'Friday and Thursday'."""
+    if _WEEKDAY_RANGE_GLUE.fullmatch(text, first.end, second.start):
+        return True
+    return bool(re.fullmatch(r"\s+and\s+", text[first.end:second.start])
+                and _BETWEEN_BEFORE.search(text, max(0, first.start - 10), first.start))
+
+
+def _order_weekday_ranges(cands: list[_Cand], text: str, ctx: _Context) -> None:
+    """'from Friday evening until Saturday morning': a range of weekdays runs forwards.
+
+    Each weekday alone is resolved to the nearest one in the sentence's tense, which can
+    put the start after the end; the range then spans the week before (in a past report)
+    or the week after.
+    """
+    for first, second in zip(cands, cands[1:]):
+        if not (_BARE_WEEKDAY.match(text, first.start) and _BARE_WEEKDAY.match(text, second.start)):
+            continue
+        if first.needs_reference or not _is_weekday_range(text, first, second):
+            continue
+        start, end = dt.date.fromisoformat(first.value[:10]), dt.date.fromisoformat(second.value[:10])
+        if start <= end:
+            continue
+        if ctx.tense(first.start, second.end) == "future":
+            second.value = (end + dt.timedelta(days=7)).isoformat() + second.value[10:]
+        else:
+            first.value = (start - dt.timedelta(days=7)).isoformat() + first.value[10:]
+
+
 # ------------------------------------------------------------- temporal focus
 
 _FOCUS_VALUE = re.compile(r"(?P<y>\d{4})(?:-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?(?:T.*)?")
@@ -1690,6 +1728,7 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     chosen = _merge_date_and_time(chosen, text)
     chosen = _absorb_week_of(chosen, text)
     _propagate_range_years(chosen, text)
+    _order_weekday_ranges(chosen, text, ctx)
     _resolve_against_focus(chosen, ctx)
     return [_anchor_ref_values(_to_span(cand, text), ctx) for cand in chosen]
 
