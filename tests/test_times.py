@@ -714,3 +714,24 @@ def test_the_verb_of_the_same_clause_sets_the_tense() -> None:
 )
 def test_a_range_of_weekdays_runs_forwards(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+def test_clocks_before_a_bracketed_time_take_the_day_that_follows() -> None:
+    text = "At 3am on 5 May the missiles struck. The truce began at 08:30 local time (05:30 GMT) on 19 January."
+    assert spans_of(text) == [("3am on 5 May", "2018-05-05T03:00"), ("08:30 local time", "2019-01-19T08:30"),
+                              ("05:30 GMT", "2019-01-19T05:30"), ("19 January", "2019-01-19")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [  # REF is Friday 8 February 2019
+        ("Ahead of Sunday's vote, the opposition rallied.", ["2019-02-10"]),
+        ("In the run-up to Tuesday's summit, diplomats met.", ["2019-02-12"]),
+        ("Aid workers expect a decision by Monday.", ["2019-02-11"]),
+        ("The report is due by Wednesday.", ["2019-02-13"]),
+        ("Reports had been filed by Wednesday.", ["2019-02-06"]),
+        ("The report was due on Wednesday.", ["2019-02-06"]),
+    ],
+)
+def test_weekdays_that_look_ahead(text: str, expected: list[str]) -> None:
+    assert values(text) == expected

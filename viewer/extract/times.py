@@ -62,7 +62,7 @@ class _Cand:
 # ---------------------------------------------------------------------- tense
 
 _FUTURE_CUE = (
-    r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|set\s+to|intends?\s+to|aims?\s+to|upcoming|next(?!\s+to\b)|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
+    r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|(?:is|are)\s+due|set\s+to|intends?\s+to|aims?\s+to|upcoming|next(?!\s+to\b)|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
     r"|(?:is|are)\s+expected|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
@@ -315,9 +315,13 @@ def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -
         return ref - dt.timedelta(days=back or 7)
     if rel in ("next", "coming", "following"):
         return ref + dt.timedelta(days=ahead or 7)
+    if _LOOKING_AHEAD_TO.search(ctx.text, max(0, start - 25), start):
+        return ref + dt.timedelta(days=ahead)  # "ahead of Sunday's vote": the coming Sunday
     if ctx.text.startswith(("'s", "’s"), end):
         return ref - dt.timedelta(days=back)  # "Wednesday's ruling": what a report recounts has happened
     tense = ctx.tense(start, end)
+    if tense is None and _BY_BEFORE.search(ctx.text, max(0, start - 4), start):
+        tense = ctx.tense_cue(start, end, deadlines=False)[0]  # "expect a decision by Friday"
     if _UNTIL_BEFORE.search(ctx.text, max(0, start - 12), start) and (
             _DEFERRED_BEFORE.search(ctx.text, max(0, start - 40), start)
             or ctx.tense_cue(start, end, deadlines=False)[0] != "past"):
@@ -330,6 +334,8 @@ def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -
 
 
 _UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
+_BY_BEFORE = re.compile(r"\bby\s+$", re.I)
+_LOOKING_AHEAD_TO = re.compile(r"\b(?:ahead\s+of|(?:run|lead)-up\s+to|(?:on\s+)?the\s+eve\s+of)\s+$", re.I)
 _DEFERRED_BEFORE = re.compile(
     r"\b(?:postpone|delay|adjourn|extend|defer|suspend|put\s+off|push(?:ed)?\s+back)\w*(?:\s+\w+){0,2}\s+(?:until|till)\s+$", re.I)
 
@@ -1406,6 +1412,30 @@ def _merge_date_and_time(cands: list[_Cand], text: str) -> list[_Cand]:
     return merged
 
 
+_PARENTHESIS_THEN_ON = re.compile(r"\([^()]{1,40}\)[ \t]*,?[ \t]*on[ \t]+$")
+
+
+def _date_clocks_before_a_bracketed_time(cands: list[_Cand], text: str) -> None:
+    """'at 00:01 local time (21:01 GMT) on 19 January': both clocks are on the day that follows.
+
+    The bracket keeps the clocks from merging with the day as one expression; each keeps
+    its own extent and takes the day's date (no time-zone arithmetic: the day is the one named).
+    """
+    for index, day in enumerate(cands):
+        if day.type != "DATE" or not _DAY_VALUE.fullmatch(day.value):
+            continue
+        bracket = _PARENTHESIS_THEN_ON.search(text, max(0, day.start - 60), day.start)
+        if bracket is None:
+            continue
+        floor = bracket.start()
+        for clock in reversed(cands[:index]):
+            inside, just_before = clock.start > bracket.start(), not text[clock.end:floor].strip()
+            if not clock.time_of_day or not (inside or just_before):
+                break
+            clock.value, clock.needs_reference, clock.time_of_day = day.value + clock.time_of_day, day.needs_reference, None
+            floor = min(floor, clock.start)
+
+
 def _combine_date_time(first: _Cand, second: _Cand) -> _Cand | None:
     if first.month is not None and not first.year_explicit and second.type == "DATE" and re.fullmatch(r"\d{4}", second.value):
         return _with_year(first, second)
@@ -1726,6 +1756,7 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     ctx = _Context(text, reference)
     chosen = _choose([cand for cand in _find_candidates(ctx) if not _in_quoted_title(text, cand.start, cand.end)])
     chosen = _merge_date_and_time(chosen, text)
+    _date_clocks_before_a_bracketed_time(chosen, text)
     chosen = _absorb_week_of(chosen, text)
     _propagate_range_years(chosen, text)
     _order_weekday_ranges(chosen, text, ctx)
