@@ -735,3 +735,16 @@ def test_clocks_before_a_bracketed_time_take_the_day_that_follows() -> None:
 )
 def test_weekdays_that_look_ahead(text: str, expected: list[str]) -> None:
     assert values(text) == expected
+
+
+def test_the_day_and_the_season_of_the_date_in_focus() -> None:
+    text = "Synagogues burned on 9 November 1938. The decree was signed on the 10th, and enforced that autumn."
+    assert spans_of(text) == [("9 November 1938", "1938-11-09"), ("the 10th", "1938-11-10"), ("that autumn", "1938-FA")]
+    # with no date before it, the day is in the reference month (February 2019)
+    assert spans_of("The decree was signed on the 4th.") == [("the 4th", "2019-02-04")]
+
+
+def test_the_hundreds_are_a_century() -> None:
+    span = only("In the mid-1800s the town was a port.")
+    assert (span.value, span.earliest.year, span.latest.year, span.precision) == ("18", 1833, 1866, "century")
+    assert values("Sales rose in the 1980s and the 2000s.") == ["198", "200"]

@@ -573,7 +573,9 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
 
 
 def _on_decade(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    if match["dec"]:
+    if match["dec"] and match["dec"].endswith("00") and int(match["dec"]) < 2000:
+        value = match["dec"][:2]  # "the 1800s" is the century of years 18xx, not its first decade
+    elif match["dec"]:
         value = match["dec"][:3]
     else:
         tens = int(match["dec2"][0]) if match["dec2"] else _DECADE_WORDS[match["decw"].lower()]
@@ -600,6 +602,9 @@ def _season_index(year: int, code: str) -> int:
     return year * 4 + _SEASON_ORDER.index(code)
 
 
+_THAT_BEFORE = re.compile(r"\bthat\s+(?:same\s+)?$", re.I)
+
+
 def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
     code = lex.SEASONS[match["season"].lower()]
     rel = _rel_word(match["rel"])
@@ -609,6 +614,12 @@ def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return None
     if match["season"].lower() == "fall" and not rel and re.match(r"\s+of\b", ctx.text[match.end():]):
         return None  # "the fall of Mosul"
+    that = _THAT_BEFORE.search(ctx.text, max(0, match.start() - 12), match.start()) if not rel else None
+    if that:  # "that autumn": the season of the year in focus
+        cand = _Cand(that.start(), match.end(), "DATE", f"XXXX-{code}", _modifier(match), True, anchor=f"season:{code}")
+        if ctx.ref is not None:
+            cand.value, cand.needs_reference = f"{ctx.ref.year}-{code}", False
+        return cand
     if ctx.ref is None:
         return _Cand(match.start(), match.end(), "DATE", f"XXXX-{code}", _modifier(match), True)
     current = _season_index(*cal.season_of(ctx.ref))
@@ -1185,12 +1196,14 @@ def _on_a_while(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 
 def _on_day_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    """'on the 10th': a day of the reference month (the month before if still to come)."""
+    """'on the 10th': a day of the month in focus, else of the reference month (the month
+    before if still to come)."""
     day = _day_number(match["day"])
     if not 1 <= day <= 31:
         return None
+    anchor = f"dom:{day}"
     if ctx.ref is None:
-        return _Cand(match.start(), match.end(), "DATE", f"XXXX-XX-{day:02d}", None, True, day=day)
+        return _Cand(match.start(), match.end(), "DATE", f"XXXX-XX-{day:02d}", None, True, day=day, anchor=anchor)
     year, month = ctx.ref.year, ctx.ref.month
     future = ctx.tense(match.start(), match.end()) == "future"
     if not future and day > ctx.ref.day:
@@ -1199,7 +1212,7 @@ def _on_day_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
         year, month = cal.add_months(year, month, 1)
     if _safe_date(year, month, day) is None:
         return None
-    return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-{month:02d}-{day:02d}", None, day=day)
+    return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-{month:02d}-{day:02d}", None, day=day, anchor=anchor)
 
 
 # ------------------------------------------------------------------ the rules
@@ -1640,6 +1653,12 @@ def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None
         return "XXXX-XX" if anchor == "same:span" else None
     if anchor.startswith("same:"):
         return _truncate(focus, anchor[5:])
+    if anchor.startswith("season:"):  # "that autumn"
+        return f"{focus_year:04d}-{anchor[7:]}"
+    if anchor.startswith("dom:"):  # "the 10th": that day of the month in focus
+        month = re.match(r"\d{4}-(\d\d)(?:-|$|T)", focus)
+        day = int(anchor[4:])
+        return f"{focus[:7]}-{day:02d}" if month and _safe_date(focus_year, int(month[1]), day) else None
     if anchor.startswith("shift:"):
         _, unit, steps, *part = anchor.split(":")  # part: "TMO" for 'the next morning'
         shifted = _shift_focus(focus, unit, int(steps))
