@@ -748,3 +748,9 @@ def test_the_hundreds_are_a_century() -> None:
     span = only("In the mid-1800s the town was a port.")
     assert (span.value, span.earliest.year, span.latest.year, span.precision) == ("18", 1833, 1866, "century")
     assert values("Sales rose in the 1980s and the 2000s.") == ["198", "200"]
+
+
+def test_a_clock_time_in_focus_does_not_break_year_ago_comparisons() -> None:
+    """A focus at midnight is a datetime; comparing it with the reference day used to raise."""
+    text = "The deadline passed at midnight; year-ago sales were higher."
+    assert spans_of(text, dt.date(2000, 2, 29)) == [("midnight", "2000-02-29T24:00"), ("year-ago", "1999")]

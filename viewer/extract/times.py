@@ -1522,6 +1522,7 @@ def _propagate_range_years(cands: list[_Cand], text: str) -> None:
         first.needs_reference = False
 
 
+_FULL_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _BARE_WEEKDAY = re.compile(rf"{lex.WEEKDAY_RX}\b")
 
 
@@ -1547,7 +1548,7 @@ def _order_weekday_ranges(cands: list[_Cand], text: str, ctx: _Context) -> None:
     for first, second in zip(cands, cands[1:]):
         if not (_BARE_WEEKDAY.match(text, first.start) and _BARE_WEEKDAY.match(text, second.start)):
             continue
-        if first.needs_reference or not _is_weekday_range(text, first, second):
+        if not (_FULL_DAY.match(first.value) and _FULL_DAY.match(second.value)) or not _is_weekday_range(text, first, second):
             continue
         start, end = dt.date.fromisoformat(first.value[:10]), dt.date.fromisoformat(second.value[:10])
         if start <= end:
@@ -1615,9 +1616,14 @@ def _year_back(focus: str) -> str | None:
     return shifted
 
 
+def _as_day(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _starts_after(value: str, day: dt.date) -> bool:
+    """True when the period ``value`` begins after ``day`` (a clock time compares by its day)."""
     interval = cal.interval_of(value)
-    return interval is not None and interval.earliest > day
+    return interval is not None and _as_day(interval.earliest) > _as_day(day)
 
 
 def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None:
