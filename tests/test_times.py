@@ -521,8 +521,9 @@ _FUZZ_WORDS = (
     "quarter Q3 H2 ago earlier later Monday Friday's night morning at on in until 1:06 p.m. a.m. noon "
     "midnight - to and between from , . 's about early mid- late 1990s '90s century 21st every daily a "
     "two half 1/2 ½ decade decades years now recently Christmas Easter fiscal ended 2019-02-30 "
-    "12/31/99 2/29/2019 é 日本 $ % million 24-hour 46-minute twenty nineteen ninety-four spring of 9999"
-).split() + ["\n", "Sept. 30"]
+    "12/31/99 2/29/2019 é 日本 $ % million 24-hour 46-minute twenty nineteen ninety-four spring of 9999 "
+    "Saturday Sunday that autumn the 4th FY24 FY2023 1800s by due is year-ago"
+).split() + ["\n", "Sept. 30", "ahead of", "(08:30 GMT)"]
 
 
 @pytest.mark.parametrize("reference", [REF, None, dt.datetime(1999, 12, 31, 23, 59), dt.date(2000, 2, 29),
