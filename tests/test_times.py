@@ -755,3 +755,22 @@ def test_a_clock_time_in_focus_does_not_break_year_ago_comparisons() -> None:
     """A focus at midnight is a datetime; comparing it with the reference day used to raise."""
     text = "The deadline passed at midnight; year-ago sales were higher."
     assert spans_of(text, dt.date(2000, 2, 29)) == [("midnight", "2000-02-29T24:00"), ("year-ago", "1999")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The clocks go back on the last Sunday of October 2018.", [("the last Sunday of October 2018", "2018-10-28")]),
+        ("Americans vote on the first Tuesday in November 2020.", [("the first Tuesday in November 2020", "2020-11-03")]),
+        ("It met on the second Monday of September.", [("the second Monday of September", "2018-09-10")]),
+        # February 2019 has four Fridays: no fifth one is made up
+        ("It fell on the fifth Friday of February 2019.", [("Friday", "2019-02-08"), ("February 2019", "2019-02")]),
+    ],
+)
+def test_the_nth_weekday_of_a_month(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+def test_a_present_tense_run_through_a_weekday_looks_ahead() -> None:
+    assert values("The festival runs through Sunday.") == ["2019-02-10"]
+    assert values("The festival ran through Sunday.") == ["2019-02-03"]

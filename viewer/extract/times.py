@@ -333,7 +333,7 @@ def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -
     return ref - dt.timedelta(days=back)
 
 
-_UNTIL_BEFORE = re.compile(r"\b(?:until|till)\s+$", re.I)
+_UNTIL_BEFORE = re.compile(r"\b(?:until|till|through|thru)\s+$", re.I)
 _BY_BEFORE = re.compile(r"\bby\s+$", re.I)
 _LOOKING_AHEAD_TO = re.compile(r"\b(?:ahead\s+of|(?:run|lead)-up\s+to|(?:on\s+)?the\s+eve\s+of)\s+$", re.I)
 _DEFERRED_BEFORE = re.compile(
@@ -1018,6 +1018,32 @@ def _on_weekday(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), needs)
 
 
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5,
+        "5th": 5, "last": -1, "final": -1}
+
+
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date | None:
+    """The nth (or, for -1, the last) given weekday of a month; None if the month has no such day."""
+    if nth < 0:
+        last = cal.month_end(year, month)
+        return last - dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+    first = dt.date(year, month, 1)
+    day = first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+    return day if day.month == month else None
+
+
+def _on_nth_weekday_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'the last Sunday of October', 'the first Monday in May 2020': a day computed from the calendar."""
+    month = lex.month_number(match["month"])
+    year = int(match["year"]) if match["year"] else _year_for_month(ctx, month, match.start(), match.end())
+    if year is None:
+        return _Cand(match.start(), match.end(), "DATE", f"XXXX-{month:02d}", None, True)
+    day = _nth_weekday(year, month, lex.weekday_number(match["wd"]), _NTH[match["nth"].lower()])
+    if day is None:
+        return None
+    return _Cand(match.start(), match.end(), "DATE", day.isoformat(), year_explicit=bool(match["year"]))
+
+
 _DAY_WORD_OFFSETS = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1,
                      "the day before yesterday": -2, "the day after tomorrow": 2}
 
@@ -1247,6 +1273,7 @@ _RULES: list[_Rule] = [
     _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
+    _Rule(lex.WEEKDAY_RX, rf"(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\s+(?P<wd>{lex.WEEKDAY_RX})\s+(?:of|in)\s+(?P<month>{lex.MONTH_RX})(?![\w-])(?:,?\s+(?P<year>{lex.YEAR_RX})(?![\d,]\d))?", _on_nth_weekday_of_month, 4),
     # months, years, decades, seasons
     _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d)\b", _on_month_year, 3),
     _Rule(_T_MONTH, rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
