@@ -774,3 +774,8 @@ def test_the_nth_weekday_of_a_month(text: str, expected: list[tuple[str, str]]) 
 def test_a_present_tense_run_through_a_weekday_looks_ahead() -> None:
     assert values("The festival runs through Sunday.") == ["2019-02-10"]
     assert values("The festival ran through Sunday.") == ["2019-02-03"]
+
+
+def test_a_season_with_a_short_year() -> None:
+    assert spans_of("The summer of '69 was hot; in the spring of ’18 they marched.") == [
+        ("summer of '69", "1969-SU"), ("spring of ’18", "2018-SP")]

@@ -572,6 +572,13 @@ _DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixt
                  "seventies": 7, "eighties": 8, "nineties": 9}
 
 
+def _short_year(digits: str, ctx: _Context) -> int:
+    """'69 in "the summer of '69": the latest such year not after the reference (2000 without one)."""
+    ref_year = ctx.ref.year if ctx.ref else 2000
+    century = ref_year // 100 if int(digits) <= ref_year % 100 else ref_year // 100 - 1
+    return century * 100 + int(digits)
+
+
 def _on_decade(match: re.Match[str], ctx: _Context) -> _Cand | None:
     if match["dec"] and match["dec"].endswith("00") and int(match["dec"]) < 2000:
         value = match["dec"][:2]  # "the 1800s" is the century of years 18xx, not its first decade
@@ -579,9 +586,7 @@ def _on_decade(match: re.Match[str], ctx: _Context) -> _Cand | None:
         value = match["dec"][:3]
     else:
         tens = int(match["dec2"][0]) if match["dec2"] else _DECADE_WORDS[match["decw"].lower()]
-        ref_year = ctx.ref.year if ctx.ref else 2000
-        century = ref_year // 100 if tens * 10 <= ref_year % 100 else ref_year // 100 - 1
-        value = f"{century}{tens}"
+        value = f"{_short_year(f'{tens}0', ctx):04d}"[:3]
     return _Cand(match.start(), match.end(), "DATE", value, _modifier(match))
 
 
@@ -609,7 +614,8 @@ def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
     code = lex.SEASONS[match["season"].lower()]
     rel = _rel_word(match["rel"])
     if match["year"]:
-        return _Cand(match.start(), match.end(), "DATE", f"{match['year']}-{code}", _modifier(match))
+        year = _short_year(match["year"][1:], ctx) if match["year"][0] in "'’" else int(match["year"])
+        return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-{code}", _modifier(match))
     if not (rel or match["mod"]) and not _SEASON_CONTEXT_BEFORE.search(ctx.text, max(0, match.start() - 20), match.start()):
         return None
     if match["season"].lower() == "fall" and not rel and re.match(r"\s+of\b", ctx.text[match.end():]):
@@ -1284,7 +1290,7 @@ _RULES: list[_Rule] = [
     _Rule(r"[-–/]\d\d", r"(?<=(?<!\d)(?:1[5-9]|20)\d\d[-–/])(?P<yy>\d\d)(?![\d%]|[-–/.:]\d|['’]?s\b)", _on_short_year_after_year, 0),
     _Rule(r"(?i:\d0['’]?s|ties\b)", rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
     _Rule(r"(?i:century)", rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
-    _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?!\d))?\b", _on_season, 1),
+    _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b", _on_season, 1),
     _Rule(r"(?i:quarter)", rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
     _Rule(r"(?i:half)", rf"(?:the\s+)?(?P<ord>first|second|1st|2nd|last)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
     _Rule(r"Q[1-4]|H[12]|(?i:half)", rf"(?-i:(?:Q(?P<q>[1-4])|H(?P<h>[12])))(?:\s*(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b"
