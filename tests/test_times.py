@@ -779,3 +779,16 @@ def test_a_present_tense_run_through_a_weekday_looks_ahead() -> None:
 def test_a_season_with_a_short_year() -> None:
     assert spans_of("The summer of '69 was hot; in the spring of ’18 they marched.") == [
         ("summer of '69", "1969-SU"), ("spring of ’18", "2018-SP")]
+
+
+def test_the_week_before_the_week_in_focus() -> None:
+    # REF is in 2019-W06
+    assert spans_of("Last week the army advanced; the week before, it had retreated.") == [
+        ("Last week", "2019-W05"), ("the week before", "2019-W04")]
+
+
+def test_the_new_year_is_the_start_of_the_coming_year() -> None:
+    span = only("Talks will resume in the new year.", dt.date(2018, 11, 20))
+    assert (span.value, span.modifier, span.earliest, span.latest) == ("2019", "START", dt.date(2019, 1, 1), dt.date(2019, 5, 2))
+    assert values("Early in the new year prices rose.", dt.date(2019, 1, 20)) == ["2019"]
+    assert spans_of("The new year brought hope; New Year celebrations were cancelled.") == []

@@ -866,6 +866,19 @@ def _the_weekend(match: re.Match[str], ctx: _Context) -> _Cand:
     return _Cand(match.start(), match.end(), "DATE", cal.week_value(day) + "-WE", _modifier(match))
 
 
+_NEW_YEAR_BEFORE = re.compile(r"\b(?:in|into|until|by|after|early|since)\s+$", re.I)
+
+
+def _on_new_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'in the new year': the start of the coming year (of this one in its first two months)."""
+    if not _NEW_YEAR_BEFORE.search(ctx.text, max(0, match.start() - 8), match.start()):
+        return None  # "the new year brought hope": a subject, too vague to place
+    if ctx.ref is None:
+        return _Cand(match.start(), match.end(), "DATE", "XXXX", "START", True)
+    year = ctx.ref.year if ctx.ref.month <= 2 else ctx.ref.year + 1
+    return _Cand(match.start(), match.end(), "DATE", str(year), "START")
+
+
 def _on_year_end(match: re.Match[str], ctx: _Context) -> _Cand:
     """'by year-end': the end of this year, or of last year in a past-tense sentence."""
     if ctx.ref is None:
@@ -1303,7 +1316,7 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:period|quarter)", r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
     _Rule(r"(?i:year)", r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
     _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?(?P<week>\s+week\b)?", _on_holiday, 2),
-    _Rule(r"(?i:day|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
+    _Rule(r"(?i:day|week|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
      # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
      r"|the\s+(?P<unit2>day|night|morning|afternoon|evening|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
     # relative
@@ -1311,6 +1324,7 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b(?!\s+of\b)", _on_rel_unit, 1),  # "the weekend of 12-13 January": the dates say which
     _Rule(_T_UNIT, r"(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+(?P<rel>the)\s+(?P<unit>week|month|year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:year)", rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
+    _Rule(r"(?i:new\s+year)", r"the\s+(?i:new)\s+(?i:year)\b(?!['’]|\s+(?:eve|day|holiday|celebration|resolution|party|message|address|speech|honours|honors)s?\b)", _on_new_year, 2),
     _Rule(r"(?i:nineteen|eighteen|twenty|thousand)", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
     _Rule(lex.WEEKDAY_RX, rf"{_MODP}(?:(?P<rel>this\s+past|this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
     _Rule(r"(?i:today|tonight|yesterday|tomorrow)", rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
@@ -1594,6 +1608,7 @@ def _order_weekday_ranges(cands: list[_Cand], text: str, ctx: _Context) -> None:
 
 # ------------------------------------------------------------- temporal focus
 
+_WEEK_VALUE = re.compile(r"(\d{4})-W(\d\d)")
 _FOCUS_VALUE = re.compile(r"(?P<y>\d{4})(?:-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?(?:T.*)?")
 
 
@@ -1618,6 +1633,10 @@ def _truncate(value: str, unit: str) -> str | None:
 
 def _shift_focus(value: str, unit: str, steps: int) -> str | None:
     """Move a focus value (truncated to ``unit``) by ``steps`` units."""
+    week = _WEEK_VALUE.fullmatch(value) if unit == "week" else None
+    if week:  # "last week ... the week before"
+        monday = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        return cal.week_value(monday + dt.timedelta(weeks=steps))
     base = _truncate(value, "day" if unit == "week" else unit)
     if base is None:
         month = _truncate(value, "month") if unit == "day" else None
@@ -1731,7 +1750,7 @@ def _can_be_focus(cand: _Cand, text: str, previous: _Cand | None) -> bool:
     """Dates that set the focus: not comparisons with it ('a year earlier' keeps the focus it
     compares with), nor the end day of a period that is itself the focus ('the quarter ended
     Sept. 30'); the end day of a span ('the six months ended Aug. 12') is the focus."""
-    if cand.type not in ("DATE", "TIME") or not _FOCUS_VALUE.fullmatch(cand.value):
+    if cand.type not in ("DATE", "TIME") or not (_FOCUS_VALUE.fullmatch(cand.value) or _WEEK_VALUE.fullmatch(cand.value)):
         return False
     if cand.anchor and not cand.anchor.startswith("shift:"):
         return False
