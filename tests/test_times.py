@@ -743,6 +743,9 @@ def test_the_day_and_the_season_of_the_date_in_focus() -> None:
     assert spans_of(text) == [("9 November 1938", "1938-11-09"), ("the 10th", "1938-11-10"), ("that autumn", "1938-FA")]
     # with no date before it, the day is in the reference month (February 2019)
     assert spans_of("The decree was signed on the 4th.") == [("the 4th", "2019-02-04")]
+    # a clock time merged with it keeps the focus month, and the day becomes the focus
+    assert spans_of("It began on 9 November 1938. It was signed on the 12th, at 10 p.m. At 11 p.m. it was read.") == [
+        ("9 November 1938", "1938-11-09"), ("the 12th, at 10 p.m.", "1938-11-12T22:00"), ("11 p.m.", "1938-11-12T23:00")]
 
 
 def test_the_hundreds_are_a_century() -> None:

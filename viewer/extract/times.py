@@ -1506,8 +1506,9 @@ def _combine_date_time(first: _Cand, second: _Cand) -> _Cand | None:
     if not clock.time_of_day or date.time_of_day or date.type != "DATE" or not _DAY_VALUE.fullmatch(date.value):
         return None
     value = date.value + clock.time_of_day
+    anchor = date.anchor if date.anchor and date.anchor.startswith("dom:") else None  # "the 12th, at 10 p.m."
     return _Cand(first.start, second.end, "TIME", value, clock.modifier or date.modifier,
-                 date.needs_reference, month=date.month, day=date.day, year_explicit=date.year_explicit)
+                 date.needs_reference, month=date.month, day=date.day, year_explicit=date.year_explicit, anchor=anchor)
 
 
 _WEEK_OF = re.compile(r"(?:\b(?:the|that)\s+)?(?:\b(?P<ord>first|second|third|fourth|last|final)\s+)?\bweek\s+of\s+$", re.I)
@@ -1571,8 +1572,6 @@ def _propagate_range_years(cands: list[_Cand], text: str) -> None:
 
 _FULL_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _BARE_WEEKDAY = re.compile(rf"{lex.WEEKDAY_RX}\b")
-
-
 _WEEKDAY_RANGE_GLUE = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru)\s*", re.I)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
 
@@ -1716,7 +1715,8 @@ def _anchored_value(cand: _Cand, focus: str | None, ctx: _Context) -> str | None
     if anchor.startswith("dom:"):  # "the 10th": that day of the month in focus
         month = re.match(r"\d{4}-(\d\d)(?:-|$|T)", focus)
         day = int(anchor[4:])
-        return f"{focus[:7]}-{day:02d}" if month and _safe_date(focus_year, int(month[1]), day) else None
+        clock = cand.value[10:]  # "T22:00" when a clock time was merged in
+        return f"{focus[:7]}-{day:02d}{clock}" if month and _safe_date(focus_year, int(month[1]), day) else None
     if anchor.startswith("shift:"):
         _, unit, steps, *part = anchor.split(":")  # part: "TMO" for 'the next morning'
         shifted = _shift_focus(focus, unit, int(steps))
@@ -1752,7 +1752,7 @@ def _can_be_focus(cand: _Cand, text: str, previous: _Cand | None) -> bool:
     Sept. 30'); the end day of a span ('the six months ended Aug. 12') is the focus."""
     if cand.type not in ("DATE", "TIME") or not (_FOCUS_VALUE.fullmatch(cand.value) or _WEEK_VALUE.fullmatch(cand.value)):
         return False
-    if cand.anchor and not cand.anchor.startswith("shift:"):
+    if cand.anchor and not cand.anchor.startswith(("shift:", "dom:", "season:")):
         return False
     if not _PERIOD_END_BEFORE.search(text, max(0, cand.start - 12), cand.start):
         return True
