@@ -795,3 +795,10 @@ def test_the_new_year_is_the_start_of_the_coming_year() -> None:
     assert (span.value, span.modifier, span.earliest, span.latest) == ("2019", "START", dt.date(2019, 1, 1), dt.date(2019, 5, 2))
     assert values("Early in the new year prices rose.", dt.date(2019, 1, 20)) == ["2019"]
     assert spans_of("The new year brought hope; New Year celebrations were cancelled.") == []
+
+
+def test_without_a_reference_an_unplaced_date_ends_the_focus() -> None:
+    """'the week before' follows 'last week', which no date places: it must not fall back to 1938."""
+    spans = tag_times("On 9 November 1938 it began. Last week they met; the week before, they argued.", None)
+    assert [(s.text, s.value, s.needs_reference) for s in spans] == [
+        ("9 November 1938", "1938-11-09", False), ("Last week", "XXXX-WXX", True), ("the week before", "XXXX-WXX", True)]

@@ -1743,6 +1743,8 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
                 cand.value, cand.needs_reference = value, False
         if _can_be_focus(cand, ctx.text, previous):
             focus = cand.value
+        elif cand.needs_reference and cand.type in ("DATE", "TIME"):
+            focus = None  # "last week" with no reference date: what follows is not anchored to older dates
         previous = cand
 
 
