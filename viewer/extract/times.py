@@ -103,8 +103,7 @@ def usable_reference(reference: dt.date | dt.datetime | None) -> dt.date | dt.da
     """The reference, or None when it is too near the ends of the calendar to count from."""
     if reference is None:
         return None
-    day = reference.date() if isinstance(reference, dt.datetime) else reference
-    return reference if EARLIEST_REFERENCE <= day <= LATEST_REFERENCE else None
+    return reference if EARLIEST_REFERENCE <= _as_day(reference) <= LATEST_REFERENCE else None
 
 
 class _Context:
@@ -1607,7 +1606,7 @@ def _order_weekday_ranges(cands: list[_Cand], text: str, ctx: _Context) -> None:
 
 # ------------------------------------------------------------- temporal focus
 
-_WEEK_VALUE = re.compile(r"(\d{4})-W(\d\d)")
+_WEEK_VALUE = re.compile(r"\d{4}-W\d\d")
 _FOCUS_VALUE = re.compile(r"(?P<y>\d{4})(?:-(?:Q(?P<q>[1-4])|H(?P<h>[12])|(?P<m>\d\d)(?:-(?P<d>\d\d))?))?(?:T.*)?")
 
 
@@ -1632,10 +1631,9 @@ def _truncate(value: str, unit: str) -> str | None:
 
 def _shift_focus(value: str, unit: str, steps: int) -> str | None:
     """Move a focus value (truncated to ``unit``) by ``steps`` units."""
-    week = _WEEK_VALUE.fullmatch(value) if unit == "week" else None
-    if week:  # "last week ... the week before"
-        monday = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
-        return cal.week_value(monday + dt.timedelta(weeks=steps))
+    week = cal.interval_of(value) if unit == "week" and _WEEK_VALUE.fullmatch(value) else None
+    if week is not None:  # "last week ... the week before"
+        return cal.week_value(week.earliest + dt.timedelta(weeks=steps))
     base = _truncate(value, "day" if unit == "week" else unit)
     if base is None:
         month = _truncate(value, "month") if unit == "day" else None
