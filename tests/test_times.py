@@ -522,7 +522,7 @@ _FUZZ_WORDS = (
     "midnight - to and between from , . 's about early mid- late 1990s '90s century 21st every daily a "
     "two half 1/2 ½ decade decades years now recently Christmas Easter fiscal ended 2019-02-30 "
     "12/31/99 2/29/2019 é 日本 $ % million 24-hour 46-minute twenty nineteen ninety-four spring of 9999 "
-    "Saturday Sunday that autumn the 4th FY24 FY2023 1800s by due is year-ago"
+    "Saturday Sunday that autumn the 4th FY24 FY2023 1800s by due is year-ago could may forecast 1453 comes"
 ).split() + ["\n", "Sept. 30", "ahead of", "(08:30 GMT)"]
 
 
@@ -802,3 +802,61 @@ def test_without_a_reference_an_unplaced_date_ends_the_focus() -> None:
     spans = tag_times("On 9 November 1938 it began. Last week they met; the week before, they argued.", None)
     assert [(s.text, s.value, s.needs_reference) for s in spans] == [
         ("9 November 1938", "1938-11-09", False), ("Last week", "XXXX-WXX", True), ("the week before", "XXXX-WXX", True)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a forecast or a "could" looks ahead (REF is a Friday)
+        ("Heavy rain is forecast for the weekend.", [("the weekend", "2019-W06-WE")]),
+        ("Up to 80mm is expected on Saturday.", [("Saturday", "2019-02-09")]),
+        ("A verdict is not expected before the summer.", [("summer", "2019-SU")]),
+        ("Rivers could burst their banks by Sunday morning.", [("Sunday morning", "2019-02-10TMO")]),
+        # ...but not "could not", "could be" read back, nor a "could" after the date
+        ("He could not be reached on Wednesday.", [("Wednesday", "2019-02-06")]),
+        ("Moscow warned on Thursday that strikes could follow.", [("Thursday", "2019-02-07")]),
+        # the month May is no modal
+        ("Sales fell in May and rose in June.", [("May", "2018-05"), ("June", "2018-06")]),
+        # a season named as the subject of a present verb is still to come
+        ("Kyiv needs air defences before winter comes, he said.", [("winter", "2019-WI")]),
+    ],
+)
+def test_forecasts_and_modals_look_ahead(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The city fell on 29 May 1453.", [("29 May 1453", "1453-05-29")]),
+        ("On May 29, 1453, the walls were breached.", [("May 29, 1453", "1453-05-29")]),
+        ("The siege began in April 1453.", [("April 1453", "1453-04")]),
+        ("It was besieged in the spring of 1066.", [("spring of 1066", "1066-SP")]),
+        # a count after the number makes it no year, whatever the century
+        ("In May 1200 people fled.", [("May", "2018-05")]),
+        ("On 3 May 1600 soldiers marched.", [("3 May", "2018-05-03")]),
+    ],
+)
+def test_a_month_or_season_dates_an_early_year(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the first hour of a range borrows the meridian and the day written after the second
+        ("It was filmed between 7 and 8 a.m. on Monday.",
+         [("7", "2019-02-04T07:00"), ("8 a.m. on Monday", "2019-02-04T08:00")]),
+        ("He arrived between 10:30 and 11 p.m.", [("10:30", "2019-02-08T22:30"), ("11 p.m.", "2019-02-08T23:00")]),
+        ("They met from 11 to 1 pm.", [("11", "2019-02-08T11:00"), ("1 pm", "2019-02-08T13:00")]),
+        ("Clashes lasted from 10 p.m. to 4 a.m. Sunday.",
+         [("10 p.m.", "2019-02-02T22:00"), ("4 a.m. Sunday", "2019-02-03T04:00")]),
+        # a range runs forwards past midnight; a list of clock times does not
+        ("The curfew runs from 10 p.m. to 6 a.m.", [("10 p.m.", "2019-02-08T22:00"), ("6 a.m.", "2019-02-09T06:00")]),
+        ("They met at 7 p.m. and 8 a.m.", [("7 p.m.", "2019-02-08T19:00"), ("8 a.m.", "2019-02-08T08:00")]),
+        # a range of amounts is no time
+        ("It rose from 5 to 7 percent.", []),
+    ],
+)
+def test_clock_time_ranges(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

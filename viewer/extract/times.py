@@ -65,7 +65,7 @@ _FUTURE_CUE = (
     r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|(?:is|are)\s+due|set\s+to|intends?\s+to|aims?\s+to|upcoming|next(?!\s+to\b)|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
-    r"|(?:is|are)\s+expected|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
+    r"|(?:is|are)\s+(?:not\s+)?(?:expected|forecast|predicted|projected)|forecasts?|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
     r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
 )
 _PAST_IRREGULAR = (
@@ -76,7 +76,7 @@ _PAST_IRREGULAR = (
     "been"
 )
 _TENSE_CUES = re.compile(
-    rf"(?P<future>\b(?:{_FUTURE_CUE})\b)|(?P<past>\b(?:{_PAST_IRREGULAR}|[a-z]{{3,}}ed)\b)|(?P<present>\b(?:is|are|am)\b)",
+    rf"(?P<future>\b(?:{_FUTURE_CUE})\b)|(?P<modal>\b(?:could|might|may)(?=\s+(?!not\b|be\b|have\b|never\b)[a-z]+\b))|(?P<past>\b(?:{_PAST_IRREGULAR}|[a-z]{{3,}}ed)\b)|(?P<present>\b(?:is|are|am)\b)",
     re.I,
 )
 _NOT_PAST_ED = {"need", "indeed", "proceed", "succeed", "exceed", "hundred", "speed", "breed", "embed",
@@ -156,6 +156,10 @@ class _Context:
             if match.group().lower() == "deadline" and match.start() >= end and not self.text[end:match.start()].strip():
                 continue  # "by the Tuesday deadline": the date names the deadline, the verb gives the tense
             kind = match.lastgroup or ""
+            if kind == "modal":
+                if match.start() >= end or match.group()[0] == "M":
+                    continue  # "warned on Thursday that strikes could...": the clause after says nothing
+                kind = "future"  # "rivers could burst their banks by Sunday" (not "could not be reached")
             if kind == "future" and _ADJECTIVE_PLANNED.fullmatch(match.group()) and _ADVERB_BEFORE.search(
                     self.text, max(0, match.start() - 20), match.start()):
                 continue  # "the hastily planned trip": an adjective, not the verb of the sentence
@@ -201,7 +205,7 @@ _APPROXP = (
     r"at\s+least|up\s+to|under|fewer\s+than|no\s+more\s+than|at\s+most|just|only|barely)\s+)?"
 )
 _WD_OPT = rf"(?:(?P<wd>{lex.WEEKDAY_RX}),?\s+(?:the\s+)?)?"
-_YEAR_TAIL = rf"(?:(?:,\s*|\s+)(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d))?"
+_YEAR_TAIL = rf"(?:(?:,\s*|\s+)(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?"
 _DAY = rf"(?P<day>{lex.DAY_RX})(?!\d)"
 
 _MOD_WORDS = {
@@ -606,6 +610,8 @@ def _season_index(year: int, code: str) -> int:
     return year * 4 + _SEASON_ORDER.index(code)
 
 
+#: "before winter comes", "when spring arrives": the season named as the subject of a present verb is ahead.
+_SEASON_ARRIVES_AFTER = re.compile(r"\s+(?:comes|arrives|sets\s+in|approaches)\b", re.I)
 _THAT_BEFORE = re.compile(r"\bthat\s+(?:same\s+)?$", re.I)
 
 
@@ -636,8 +642,12 @@ def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
     elif rel in ("this", "current"):
         index = min(same_code, key=lambda i: (abs(i - current), i < current))
     else:
-        future = ctx.tense(match.start(), match.end()) == "future"
-        index = min(i for i in same_code if i >= current) if future else max(i for i in same_code if i <= current)
+        if _SEASON_ARRIVES_AFTER.match(ctx.text, match.end()):
+            index = min(i for i in same_code if i > current)
+        elif ctx.tense(match.start(), match.end()) == "future":
+            index = min(i for i in same_code if i >= current)
+        else:
+            index = max(i for i in same_code if i <= current)
     return _Cand(match.start(), match.end(), "DATE", f"{index // 4}-{code}", _modifier(match))
 
 
@@ -1149,10 +1159,15 @@ _CLOCK_PREPOSITION_BEFORE = re.compile(r"\b(?:at|by|until|till|before|after|from
 
 
 def _on_clock(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    hour, minute = int(match["h"]), int(match["m"] or 0)
     ampm = (match["ampm"] or "").lower().replace(".", "")
     if " " in ampm and not _CLOCK_PREPOSITION_BEFORE.search(ctx.text, max(0, match.start() - 10), match.start()):
         return None  # "killed 5 at night" is a count; "at 4 in the morning" is a time
+    part = _clock_part(int(match["h"]), int(match["m"] or 0), ampm)
+    return _time_cand(match, ctx, part) if part else None
+
+
+def _clock_part(hour: int, minute: int, ampm: str) -> str | None:
+    """'T17:30' for 5:30 with 'pm' (or 'in the afternoon'); None for an hour past 23."""
     if ampm.endswith(("afternoon", "evening", "night")):
         ampm = "pm"  # "4 in the afternoon", "11 at night"
     elif ampm.endswith("morning"):
@@ -1161,10 +1176,22 @@ def _on_clock(match: re.Match[str], ctx: _Context) -> _Cand | None:
         hour += 12
     elif ampm == "am" and hour == 12:
         hour = 0
-    if hour > 23:
+    return f"T{hour:02d}:{minute:02d}" if hour <= 23 else None
+
+
+def _on_clock_range(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
+    """'between 7 and 8 a.m.', 'from 11 to 1 pm': the first hour borrows the meridian written once
+    after the second (the other one when it reads as earlier: 11 before 1 pm is 11 a.m.)."""
+    ampm = match["ampm"].lower().replace(".", "")
+    first_hour, second_hour = int(match["h1"]), int(match["h"])
+    if first_hour % 12 > second_hour % 12:
+        ampm = "am" if ampm == "pm" else "pm"
+    first_part = _clock_part(first_hour, int(match["m1"] or 0), ampm)
+    second = _on_clock(match, ctx)
+    if first_part is None or second is None:
         return None
-    part = f"T{hour:02d}:{minute:02d}"
-    return _time_cand(match, ctx, part)
+    second.start = match.start("second")
+    return [_time_cand(match, ctx, first_part, match.start("h1"), match.end("first")), second]
 
 
 def _on_named_time(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1173,12 +1200,14 @@ def _on_named_time(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _time_cand(match, ctx, part)
 
 
-def _time_cand(match: re.Match[str], ctx: _Context, part: str) -> _Cand:
+def _time_cand(match: re.Match[str], ctx: _Context, part: str, start: int | None = None, end: int | None = None) -> _Cand:
     """A clock time is on the reference day until a neighbouring date says otherwise."""
     modifier = _modifier(match)
+    start = match.start() if start is None else start
+    end = match.end() if end is None else end
     if ctx.ref is None:
-        return _Cand(match.start(), match.end(), "TIME", f"XXXX-XX-XX{part}", modifier, True, time_of_day=part)
-    return _Cand(match.start(), match.end(), "TIME", f"{ctx.ref.isoformat()}{part}", modifier, time_of_day=part)
+        return _Cand(start, end, "TIME", f"XXXX-XX-XX{part}", modifier, True, time_of_day=part)
+    return _Cand(start, end, "TIME", f"{ctx.ref.isoformat()}{part}", modifier, time_of_day=part)
 
 
 def _on_set(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1284,16 +1313,16 @@ _RULES: list[_Rule] = [
     # dates with a day
     _Rule(_T_MONTH, rf"{_WD_OPT}(?:(?P<rel>last|next)\s+)?(?P<month>{lex.MONTH_RX})\s+{_DAY}(?:st|nd|rd|th)?\b{_YEAR_TAIL}", _on_month_day, 3),
     _Rule(_T_MONTH, rf"(?<![\d.,/])(?P<first>(?P<d1>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second>(?P<d2>{lex.DAY_RX})\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})"
-     rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.YEAR_RX})(?![\d,]\d))?)", _on_day_range, 4),
+     rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?)", _on_day_range, 4),
     _Rule(_T_MONTH, rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
     _Rule(_T_DIGIT, r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[-/.])(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])(?!/\d)", _on_numeric_date, 4),
     # "12.03.2021": with full stops the order is day-month-year wherever it is written
     _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
-    _Rule(lex.WEEKDAY_RX, rf"(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\s+(?P<wd>{lex.WEEKDAY_RX})\s+(?:of|in)\s+(?P<month>{lex.MONTH_RX})(?![\w-])(?:,?\s+(?P<year>{lex.YEAR_RX})(?![\d,]\d))?", _on_nth_weekday_of_month, 4),
+    _Rule(lex.WEEKDAY_RX, rf"(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\s+(?P<wd>{lex.WEEKDAY_RX})\s+(?:of|in)\s+(?P<month>{lex.MONTH_RX})(?![\w-])(?:,?\s+(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?", _on_nth_weekday_of_month, 4),
     # months, years, decades, seasons
-    _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.YEAR_RX})(?![\d,]\d)\b", _on_month_year, 3),
+    _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d)\b{lex.NOT_A_COUNT_AHEAD}", _on_month_year, 3),
     _Rule(_T_MONTH, rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<month>{lex.MONTH_RX})(?![\w-])", _on_month, 1),
     _Rule(r"\d{4}", rf"{_APPROXP}{_MODP}(?:(?P<fiscal>fiscal(?:\s+year)?)\s+)?(?<![\d,.$£€])(?P<year>{lex.YEAR_RX})(?![\d])(?!,\d)(?!\.\d)(?!-(?:year|month|day|week|minute|hour))", _on_year, 1),
     _Rule(r"\d{4}", rf"(?<![\w.])(?P<pre>{_EARLY_YEAR_BEFORE}\s+)(?P<year>1[0-4]\d\d)(?![\d%]|[,.]\d)", _on_early_year, 1),
@@ -1302,7 +1331,7 @@ _RULES: list[_Rule] = [
     _Rule(r"[-–/]\d\d", r"(?<=(?<!\d)(?:1[5-9]|20)\d\d[-–/])(?P<yy>\d\d)(?![\d%]|[-–/.:]\d|['’]?s\b)", _on_short_year_after_year, 0),
     _Rule(r"(?i:\d0['’]?s|ties\b)", rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
     _Rule(r"(?i:century)", rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
-    _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b", _on_season, 1),
+    _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX}{lex.NOT_A_COUNT_AHEAD}|['’]\d\d)(?!\d))?\b", _on_season, 1),
     _Rule(r"(?i:quarter)", rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
     _Rule(r"(?i:half)", rf"(?:the\s+)?(?P<ord>first|second|1st|2nd|last)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
     _Rule(r"Q[1-4]|H[12]|(?i:half)", rf"(?-i:(?:Q(?P<q>[1-4])|H(?P<h>[12])))(?:\s*(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b"
@@ -1314,7 +1343,7 @@ _RULES: list[_Rule] = [
      r"|the\s+(?:same|comparable|corresponding|year-ago)?\s*(?:quarter|period)(?P<adj2>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+(?:the\s+)?previous\s+year))", _on_year_ago_period, 3),
     _Rule(r"(?i:period|quarter)", r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
     _Rule(r"(?i:year)", r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
-    _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.YEAR_RX})(?!\d))?(?P<week>\s+week\b)?", _on_holiday, 2),
+    _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.DATED_YEAR_RX})(?!\d){lex.NOT_A_COUNT_AHEAD})?(?P<week>\s+week\b)?", _on_holiday, 2),
     _Rule(r"(?i:day|week|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
      # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
      r"|the\s+(?P<unit2>day|night|morning|afternoon|evening|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
@@ -1350,6 +1379,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time)\b)?(?P<ampm>)", _on_clock, 1),
     # wire-service clock times: "at 1830 GMT", "0630 hrs"
     _Rule(r"GMT|UTC|hrs|(?i:hours\s+gmt)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT)\b(?P<ampm>)", _on_clock, 2),
+    _Rule(_T_DIGIT, rf"(?:between|from)\s+(?P<first>(?P<h1>[01]?\d|2[0-3])(?:[:.](?P<m1>[0-5]\d))?)\s*(?:and|to|until|till|[-–])\s*(?P<second>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),
     _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
 ]
 _ANY_CASE_TRIGGER = re.compile(r"\(\?i:(?P<body>[^A-Z]*)\)(?P<tail>(?:\\b)?)")
@@ -1571,13 +1601,13 @@ def _propagate_range_years(cands: list[_Cand], text: str) -> None:
 
 _FULL_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _BARE_WEEKDAY = re.compile(rf"{lex.WEEKDAY_RX}\b")
-_WEEKDAY_RANGE_GLUE = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru)\s*", re.I)
+_RANGE_NOT_LIST_GLUE = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru)\s*", re.I)
 _BETWEEN_BEFORE = re.compile(r"\bbetween\s+$", re.I)
 
 
-def _is_weekday_range(text: str, first: _Cand, second: _Cand) -> bool:
+def _is_range(text: str, first: _Cand, second: _Cand) -> bool:
     """'Friday to Monday', 'between Friday and Monday'; not the list 'Friday and Thursday'."""
-    if _WEEKDAY_RANGE_GLUE.fullmatch(text, first.end, second.start):
+    if _RANGE_NOT_LIST_GLUE.fullmatch(text, first.end, second.start):
         return True
     return bool(re.fullmatch(r"\s+and\s+", text[first.end:second.start])
                 and _BETWEEN_BEFORE.search(text, max(0, first.start - 10), first.start))
@@ -1593,7 +1623,7 @@ def _order_weekday_ranges(cands: list[_Cand], text: str, ctx: _Context) -> None:
     for first, second in zip(cands, cands[1:]):
         if not (_BARE_WEEKDAY.match(text, first.start) and _BARE_WEEKDAY.match(text, second.start)):
             continue
-        if not (_FULL_DAY.match(first.value) and _FULL_DAY.match(second.value)) or not _is_weekday_range(text, first, second):
+        if not (_FULL_DAY.match(first.value) and _FULL_DAY.match(second.value)) or not _is_range(text, first, second):
             continue
         start, end = dt.date.fromisoformat(first.value[:10]), dt.date.fromisoformat(second.value[:10])
         if start <= end:
@@ -1602,6 +1632,31 @@ def _order_weekday_ranges(cands: list[_Cand], text: str, ctx: _Context) -> None:
             second.value = (end + dt.timedelta(days=7)).isoformat() + second.value[10:]
         else:
             first.value = (start - dt.timedelta(days=7)).isoformat() + first.value[10:]
+
+
+def _date_clock_range_starts(cands: list[_Cand], text: str) -> None:
+    """'between 7 and 8 a.m. on Monday', 'from 10 p.m. to 6 a.m. Sunday': a bare first clock
+    time is on the day written once after the second (the day before if its hour is later)."""
+    for first, second in zip(cands, cands[1:]):
+        if not (first.time_of_day and second.type == "TIME" and not second.time_of_day):
+            continue
+        if not _FULL_DAY.match(second.value) or not _is_range(text, first, second):
+            continue
+        day = dt.date.fromisoformat(second.value[:10])
+        if first.time_of_day > second.value[10:]:
+            day -= dt.timedelta(days=1)
+        first.value, first.needs_reference, first.time_of_day = day.isoformat() + first.time_of_day, False, None
+
+
+def _run_clock_ranges_forwards(cands: list[_Cand], text: str) -> None:
+    """'the curfew runs from 10 p.m. to 6 a.m.': a bare end clock earlier than the start is the next day."""
+    for first, second in zip(cands, cands[1:]):
+        if not (first.type == "TIME" and second.time_of_day and _FULL_DAY.match(first.value)):
+            continue
+        if second.value[:10] != first.value[:10] or second.value >= first.value or not _is_range(text, first, second):
+            continue
+        day = dt.date.fromisoformat(first.value[:10]) + dt.timedelta(days=1)
+        second.value = day.isoformat() + second.time_of_day
 
 
 # ------------------------------------------------------------- temporal focus
@@ -1837,6 +1892,8 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     chosen = _absorb_week_of(chosen, text)
     _propagate_range_years(chosen, text)
     _order_weekday_ranges(chosen, text, ctx)
+    _date_clock_range_starts(chosen, text)
     _resolve_against_focus(chosen, ctx)
+    _run_clock_ranges_forwards(chosen, text)
     return [_anchor_ref_values(_to_span(cand, text), ctx) for cand in chosen]
 

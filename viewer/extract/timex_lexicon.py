@@ -90,6 +90,12 @@ NOT_YEAR_FOLLOWERS = re.compile(
     r"|jobs\b|workers\b|employees\b|members\b|residents\b|prisoners\b|vehicles\b|cars\b|points?\b"
     r"|GMT\b|UTC\b|hrs\b|hours\s+GMT\b|times\b|calories\b|words\b|pages\b|rounds\b|rpm\b|mph\b|hz\b|mhz\b|mm\b|cm\b|[0-9])",
 )
+#: A year written after a month, day or season ("29 May 1453", "the spring of 1066"): the date word
+#: makes a number from 1000 on a year, where a bare number needs 1500 (see YEAR_RX) ...
+DATED_YEAR_RX = r"(?:1\d\d\d|20\d\d)"
+#: ... unless a count follows it ("in May 1200 people fled").
+NOT_A_COUNT_AHEAD = rf"(?!{NOT_YEAR_FOLLOWERS.pattern})"
+
 #: Words before a 4-digit number that show it is a price, a route, a flight...
 NOT_YEAR_PRECEDERS = re.compile(
     r"(?:[$€£¥#№]|\bNo\.|\bno\.|\bnumber|\bRoute|\bFlight|\bflight|\bResolution|\bresolution|\bRoom"
