@@ -860,3 +860,29 @@ def test_a_month_or_season_dates_an_early_year(text: str, expected: list[tuple[s
 )
 def test_clock_time_ranges(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a story told at a date in an earlier year keeps that year for the days it names next
+        ("On 24 February 2014, troops crossed the border.\nThe siege ended on 20 May. "
+         "The city had been encircled since early March.",
+         [("24 February 2014", "2014-02-24"), ("20 May", "2014-05-20"), ("early March", "2014-03")]),
+        # ...the nearest such day, across a new year, and a season moves the story on
+        ("The first attack came in December 2016. On 5 January the city fell.",
+         [("December 2016", "2016-12"), ("5 January", "2017-01-05")]),
+        ("In the spring of 2017 they regrouped. The offensive began on 4 June and stalled by the autumn.",
+         [("spring of 2017", "2017-SP"), ("4 June", "2017-06-04"), ("autumn", "2017-FA")]),
+        # a date that names an event does not set a story; nor does a future day follow one
+        ("Two agents were charged in the Dec. 21, 1988, bombing. They were handed over in October.",
+         [("Dec. 21, 1988", "1988-12-21"), ("October", "2018-10")]),
+        ("The countries, invited in July 1997, will join NATO on March 12.",
+         [("July 1997", "1997-07"), ("March 12", "2019-03-12")]),
+        # a topic several paragraphs on is back in the news
+        ("Castro declared victory on Jan. 1, 1959.\n\nHe spoke for hours.\n\nThe boat sank in late November.",
+         [("Jan. 1, 1959", "1959-01-01"), ("hours", "PTXH"), ("late November", "2018-11")]),
+    ],
+)
+def test_a_story_told_in_an_earlier_year_keeps_its_year(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

@@ -51,6 +51,7 @@ class _Cand:
     month: int | None = None
     day: int | None = None
     year_explicit: bool = False
+    year_guessed: bool = False  # a month or day named without a year, placed by tense around the reference
     priority: int = 0
     #: How the value follows the temporal focus (the last date mentioned before it), see
     #: _resolve_against_focus: "back" (a year earlier, keeping the focus's granularity),
@@ -375,7 +376,7 @@ def _date_cand(match: re.Match[str], ctx: _Context, month: int, day: int | None,
     else:
         value = f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
     return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), year is None,
-                 month=month, day=day, year_explicit=explicit)
+                 month=month, day=day, year_explicit=explicit, year_guessed=not explicit and year is not None)
 
 
 def _day_number(raw: str) -> int:
@@ -620,7 +621,7 @@ def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
     rel = _rel_word(match["rel"])
     if match["year"]:
         year = _short_year(match["year"][1:], ctx) if match["year"][0] in "'’" else int(match["year"])
-        return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-{code}", _modifier(match))
+        return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-{code}", _modifier(match), year_explicit=True)
     if not (rel or match["mod"]) and not _SEASON_CONTEXT_BEFORE.search(ctx.text, max(0, match.start() - 20), match.start()):
         return None
     if match["season"].lower() == "fall" and not rel and re.match(r"\s+of\b", ctx.text[match.end():]):
@@ -648,7 +649,7 @@ def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
             index = min(i for i in same_code if i >= current)
         else:
             index = max(i for i in same_code if i <= current)
-    return _Cand(match.start(), match.end(), "DATE", f"{index // 4}-{code}", _modifier(match))
+    return _Cand(match.start(), match.end(), "DATE", f"{index // 4}-{code}", _modifier(match), year_guessed=not rel)
 
 
 def _quarter_value(ctx: _Context, quarter: int, year: int | None, rel: str, start: int, end: int) -> tuple[str, bool]:
@@ -1537,7 +1538,8 @@ def _combine_date_time(first: _Cand, second: _Cand) -> _Cand | None:
     value = date.value + clock.time_of_day
     anchor = date.anchor if date.anchor and date.anchor.startswith("dom:") else None  # "the 12th, at 10 p.m."
     return _Cand(first.start, second.end, "TIME", value, clock.modifier or date.modifier,
-                 date.needs_reference, month=date.month, day=date.day, year_explicit=date.year_explicit, anchor=anchor)
+                 date.needs_reference, month=date.month, day=date.day, year_explicit=date.year_explicit,
+                 year_guessed=date.year_guessed, anchor=anchor)
 
 
 _WEEK_OF = re.compile(r"(?:\b(?:the|that)\s+)?(?:\b(?P<ord>first|second|third|fourth|last|final)\s+)?\bweek\s+of\s+$", re.I)
@@ -1787,18 +1789,78 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     """
     focus: str | None = None
     previous: _Cand | None = None
+    story: _Cand | None = None  # the date a story is told at ("On 24 February 2022, ..."), see _follow_a_story_year
     for cand in cands:
+        followed = story is not None and cand.year_guessed and _follow_a_story_year(cand, story, ctx)
         if cand.time_of_day and focus is not None and _DAY_VALUE.fullmatch(focus[:10]):
             cand.value, cand.needs_reference = focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
         if cand.anchor:
             value = _anchored_value(cand, focus, ctx)
             if value is not None:
                 cand.value, cand.needs_reference = value, False
+        if followed or _sets_a_story_date(cand, ctx):
+            story = cand
+        elif _can_be_focus(cand, ctx.text, previous) or _SEASON_VALUE.fullmatch(cand.value):
+            story = None
         if _can_be_focus(cand, ctx.text, previous):
             focus = cand.value
         elif cand.needs_reference and cand.type in ("DATE", "TIME"):
             focus = None  # "last week" with no reference date: what follows is not anchored to older dates
         previous = cand
+
+
+_STORY_DATE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n\s*|\b(?:on|in|during|by|from|since|until|after)\s+(?:the\s+(?:(?:night|day|morning|evening)\s+of\s+)?)?)$", re.I)
+_SEASON_VALUE = re.compile(r"(?P<y>\d{4})-(?P<s>SP|SU|FA|WI)")
+_SEASON_MIDDLE = {"SP": (4, 15), "SU": (7, 15), "FA": (10, 15), "WI": (1, 15)}  # WI: the January after
+
+
+def _story_day(cand: _Cand) -> dt.date | None:
+    """The day a story date stands for: itself, or the middle of its month or season."""
+    season = _SEASON_VALUE.fullmatch(cand.value)
+    if season:
+        month, day = _SEASON_MIDDLE[season["s"]]
+        return _safe_date(int(season["y"]) + (season["s"] == "WI"), month, day)
+    match = _FOCUS_VALUE.fullmatch(cand.value)
+    if match is None or match["m"] is None:
+        return None
+    return _safe_date(int(match["y"]), int(match["m"]), int(match["d"] or 15))
+
+
+def _sets_a_story_date(cand: _Cand, ctx: _Context) -> bool:
+    """'On 24 February 2022, troops crossed', 'in the spring of 2023': a date from before the
+    reference's year that places what a sentence tells (not 'the Dec. 21, 1988, bombing',
+    which names an event, nor a bare year, which is too coarse to follow)."""
+    if not cand.year_explicit or ctx.ref is None or cand.type not in ("DATE", "TIME"):
+        return False
+    day = _story_day(cand)
+    before = _STORY_DATE_BEFORE.search(ctx.text, max(0, cand.start - 25), cand.start)
+    if day is None or day.year >= ctx.ref.year or before is None:
+        return False
+    # "in the spring of 2023" places a story; "in the Dec. 21, 1988, bombing" names an event
+    return not before.group().lower().endswith(("the ", "the\n")) or bool(_SEASON_VALUE.fullmatch(cand.value))
+
+
+def _follow_a_story_year(cand: _Cand, story: _Cand, ctx: _Context) -> bool:
+    """'On 24 February 2022 troops crossed the border ... the siege ended on 20 May': a month or
+    day named without a year, in a story told at a date in an earlier year, is in the year that
+    puts it nearest that date, not near the reference. The story ends at a date of another kind
+    (see _resolve_against_focus) or after a paragraph. True when it moved the candidate."""
+    story_day, season = _story_day(story), _SEASON_VALUE.fullmatch(cand.value)
+    if ctx.ref is None or story_day is None or (cand.month is None and season is None):
+        return False
+    if ctx.text.count("\n\n", story.end, cand.start) > 1 or ctx.text.count("\n", story.end, cand.start) > 2:
+        return False  # a topic several paragraphs on is back in the news
+    if ctx.tense(cand.start, cand.end) == "future":
+        return False  # "will join NATO on March 12": news of what comes next
+    month, day = _SEASON_MIDDLE[season["s"]] if season else (cand.month, cand.day or 15)
+    options = [d for y in (story_day.year - 1, story_day.year, story_day.year + 1)
+               if (d := _safe_date(y, month, day)) is not None]
+    nearest = min(options, key=lambda d: abs((d - story_day).days), default=None)
+    year = nearest.year - (season is not None and season["s"] == "WI") if nearest else None
+    if year is None or year >= ctx.ref.year:
+        return False
+    cand.value = f"{year:04d}{cand.value[4:]}"
+    return True
 
 
 def _can_be_focus(cand: _Cand, text: str, previous: _Cand | None) -> bool:
