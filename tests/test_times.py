@@ -886,3 +886,11 @@ def test_clock_time_ranges(text: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_a_story_told_in_an_earlier_year_keeps_its_year(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+def test_a_list_of_days_gives_every_day() -> None:
+    assert spans_of("Talks were held on 15, 16 and 18 October 2018.") == [
+        ("15", "2018-10-15"), ("16", "2018-10-16"), ("18 October 2018", "2018-10-18")]
+    assert spans_of("Strikes were reported on 3, 4, and 5 May.") == [("3", "2018-05-03"), ("4", "2018-05-04"), ("5 May", "2018-05-05")]
+    # numbers out of order are no list of days
+    assert spans_of("The scores were 5, 3 and 2 March.") == [("2 March", "2018-03-02")]

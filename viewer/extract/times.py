@@ -394,7 +394,7 @@ def _on_month_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
         if cand is not None:
             cand.year_explicit = False
         return cand
-    if year is None and match["wd"] and ctx.ref is not None:
+    if year is None and match.groupdict().get("wd") and ctx.ref is not None:
         year = _year_fitting_weekday(ctx.ref, month, day, lex.weekday_number(match["wd"]))
         cand = _date_cand(match, ctx, month, day, year)
         if cand is not None:
@@ -446,6 +446,23 @@ def _on_day_range(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
     first = _Cand(match.start(), first_end, "DATE", first_value, None, second.needs_reference,
                   month=month, day=day1, year_explicit=second.year_explicit)
     return [first, second]
+
+
+def _on_day_list(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
+    """'on 15, 16 and 18 October': every day of the list, each a full date with the month and
+    year written once after the last."""
+    last = _on_month_day(match, ctx)
+    if last is None:
+        return None
+    last.start = match.start("last")
+    firsts = list(re.finditer(r"\d+", ctx.text[match.start():match.start("last")]))
+    days = [_day_number(item.group()) for item in firsts] + [last.day or 0]
+    if any(later <= earlier for earlier, later in zip(days, days[1:])) or not 1 <= days[0]:
+        return None  # "5, 3 and 2 March" is no list of days
+    return [_Cand(match.start() + item.start(), match.start() + item.end(), "DATE", f"{last.value[:8]}{day:02d}", None,
+                  last.needs_reference, month=last.month, day=day, year_explicit=last.year_explicit,
+                  year_guessed=last.year_guessed)
+            for item, day in zip(firsts, days)] + [last]
 
 
 def _on_month_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1316,6 +1333,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_MONTH, rf"(?<![\d.,/])(?P<first>(?P<d1>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second>(?P<d2>{lex.DAY_RX})\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})"
      rf"|(?P<first2>(?P<month2>{lex.MONTH_RX})\s+(?P<d1b>{lex.DAY_RX}))\s*(?:[-–]|to|and|through|until|till)\s*(?P<second2>(?P<d2b>{lex.DAY_RX})(?=[,.;:)\]]|\s*$|\s+(?:in|at|on|when|while|as|and|to|for|with|the|{lex.YEAR_RX})\b)(?!\.\d)(?:(?:,\s*|\s+)(?P<year2>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?)", _on_day_range, 4),
     _Rule(_T_MONTH, rf"(?<![\d.,]){_WD_OPT}(?:the\s+)?{_DAY}(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL}", _on_month_day, 3),
+    _Rule(_T_MONTH, rf"(?<![\d.,/])(?:{lex.DAY_RX}\s*,\s*)+{lex.DAY_RX}\s*,?\s*(?:and|&)\s*(?P<last>{_DAY}\s+(?:of\s+)?(?P<month>{lex.MONTH_RX})(?![\w-]){_YEAR_TAIL})", _on_day_list, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[-/.])(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])(?!/\d)", _on_numeric_date, 4),
     # "12.03.2021": with full stops the order is day-month-year wherever it is written
     _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
