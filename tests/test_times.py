@@ -879,6 +879,10 @@ def test_clock_time_ranges(text: str, expected: list[tuple[str, str]]) -> None:
          [("Dec. 21, 1988", "1988-12-21"), ("October", "2018-10")]),
         ("The countries, invited in July 1997, will join NATO on March 12.",
          [("July 1997", "1997-07"), ("March 12", "2019-03-12")]),
+        # a date in a detail of one sentence does not set the time of the next
+        ("The telescope, launched on Christmas Day 2014, has found water. "
+         "The observations, made in October, were published on Monday.",
+         [("Christmas Day 2014", "2014-12-25"), ("October", "2018-10"), ("Monday", "2019-02-04")]),
         # a topic several paragraphs on is back in the news
         ("Castro declared victory on Jan. 1, 1959.\n\nHe spoke for hours.\n\nThe boat sank in late November.",
          [("Jan. 1, 1959", "1959-01-01"), ("hours", "PTXH"), ("late November", "2018-11")]),
@@ -894,3 +898,12 @@ def test_a_list_of_days_gives_every_day() -> None:
     assert spans_of("Strikes were reported on 3, 4, and 5 May.") == [("3", "2018-05-03"), ("4", "2018-05-04"), ("5 May", "2018-05-05")]
     # numbers out of order are no list of days
     assert spans_of("The scores were 5, 3 and 2 October.") == [("2 October", "2018-10-02")]
+
+
+def test_two_months_without_a_year_are_read_in_order() -> None:
+    # written in November: tense alone put January in the coming year and February in the past one
+    reference = dt.date(2025, 11, 18)
+    assert spans_of("The observations, made in January and February, were published on Monday.", reference) == [
+        ("January", "2025-01"), ("February", "2025-02"), ("Monday", "2025-11-17")]
+    assert spans_of("Fighting raged from November to January.", reference)[:2] == [
+        ("November", "2024-11"), ("January", "2025-01")]

@@ -1619,6 +1619,26 @@ def _propagate_range_years(cands: list[_Cand], text: str) -> None:
         first.needs_reference = False
 
 
+def _align_month_pairs(cands: list[_Cand], ctx: _Context) -> None:
+    """'in January and February', 'from November to January': two months named without a year
+    are read in order, so the first takes the year that puts it just before the second (tense
+    alone can put January in the coming year and February in the past one); a pair told in
+    the past ends before the reference."""
+    text = ctx.text
+    for first, second in zip(cands, cands[1:]):
+        if not (first.year_guessed and second.year_guessed and first.month and second.month):
+            continue
+        if not _RANGE_GLUE.fullmatch(text, first.end, second.start) or not text[first.end:second.start].strip():
+            continue
+        year = int(second.value[:4])
+        if ctx.ref is not None and (year, second.month) > (ctx.ref.year, ctx.ref.month) and (
+                ctx.tense(first.start, second.end) == "past"):
+            year -= 1
+            second.value = f"{year:04d}{second.value[4:]}"
+        year -= first.month > second.month
+        first.value = f"{year:04d}{first.value[4:]}"
+
+
 _FULL_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _BARE_WEEKDAY = re.compile(rf"{lex.WEEKDAY_RX}\b")
 _RANGE_NOT_LIST_GLUE = re.compile(r"\s*(?:-|–|—|to|until|till|through|thru)\s*", re.I)
@@ -1808,8 +1828,10 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     focus: str | None = None
     previous: _Cand | None = None
     story: _Cand | None = None  # the date a story is told at ("On 24 February 2022, ..."), see _follow_a_story_year
+    story_goes_on = False  # ... and whether it carries over into the sentences after its own
     for cand in cands:
-        followed = story is not None and cand.year_guessed and _follow_a_story_year(cand, story, ctx)
+        followed = (story is not None and cand.year_guessed
+                    and _follow_a_story_year(cand, story, story_goes_on, ctx))
         if cand.time_of_day and focus is not None and _DAY_VALUE.fullmatch(focus[:10]):
             cand.value, cand.needs_reference = focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
         if cand.anchor:
@@ -1817,6 +1839,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             if value is not None:
                 cand.value, cand.needs_reference = value, False
         if followed or _sets_a_story_date(cand, ctx):
+            story_goes_on = story_goes_on if followed else _opens_its_sentence(cand, ctx)
             story = cand
         elif _can_be_focus(cand, ctx.text, previous) or _SEASON_VALUE.fullmatch(cand.value):
             story = None
@@ -1858,14 +1881,25 @@ def _sets_a_story_date(cand: _Cand, ctx: _Context) -> bool:
     return not before.group().lower().endswith(("the ", "the\n")) or bool(_SEASON_VALUE.fullmatch(cand.value))
 
 
-def _follow_a_story_year(cand: _Cand, story: _Cand, ctx: _Context) -> bool:
+def _opens_its_sentence(cand: _Cand, ctx: _Context) -> bool:
+    """'On 24 February 2022, troops crossed': a date before the verb of its sentence sets the time
+    of what follows; 'the telescope, launched on Christmas Day 2021, has found' only adds a detail."""
+    first, _ = ctx.sentence_bounds(cand.start, cand.end)
+    return not any(match.lastgroup != "modal" for match in _TENSE_CUES.finditer(ctx.text, first, cand.start))
+
+
+def _follow_a_story_year(cand: _Cand, story: _Cand, goes_on: bool, ctx: _Context) -> bool:
     """'On 24 February 2022 troops crossed the border ... the siege ended on 20 May': a month or
     day named without a year, in a story told at a date in an earlier year, is in the year that
-    puts it nearest that date, not near the reference. The story ends at a date of another kind
-    (see _resolve_against_focus) or after a paragraph. True when it moved the candidate."""
+    puts it nearest that date, not near the reference. The story goes on into later sentences
+    when the earlier date or the later one opens its sentence, and ends at a date of another
+    kind (see _resolve_against_focus) or after a paragraph. True when it moved the candidate."""
     story_day, season = _story_day(story), _SEASON_VALUE.fullmatch(cand.value)
     if ctx.ref is None or story_day is None or (cand.month is None and season is None):
         return False
+    if (not goes_on and ctx.sentence_bounds(story.start, story.end)[0] != ctx.sentence_bounds(cand.start, cand.end)[0]
+            and not _opens_its_sentence(cand, ctx)):
+        return False  # neither date sets the time of its sentence: the earlier one was a detail
     if ctx.text.count("\n\n", story.end, cand.start) > 1 or ctx.text.count("\n", story.end, cand.start) > 2:
         return False  # a topic several paragraphs on is back in the news
     if ctx.tense(cand.start, cand.end) == "future":
@@ -1971,6 +2005,7 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     _date_clocks_before_a_bracketed_time(chosen, text)
     chosen = _absorb_week_of(chosen, text)
     _propagate_range_years(chosen, text)
+    _align_month_pairs(chosen, ctx)
     _order_weekday_ranges(chosen, text, ctx)
     _date_clock_range_starts(chosen, text)
     _resolve_against_focus(chosen, ctx)
