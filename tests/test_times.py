@@ -589,7 +589,7 @@ def test_words_are_found_in_any_case_and_any_script(text: str) -> None:
          [("Jan. 3", "2019-01-03"), ("The morning after", "2019-01-04TMO")]),
         # a two-digit end year takes the first year's century
         ("The 1980-88 war and the 2012-13 season.", [("1980", "1980"), ("88", "1988"), ("2012", "2012"), ("13", "2013")]),
-        ("Half an hour later, and a half-hour drive.", [("Half an hour later", "PT30M"), ("a half-hour", "PT30M")]),
+        ("Half an hour later, and a half-hour drive.", [("Half an hour", "PT30M"), ("a half-hour", "PT30M")]),
         ("The committee meets every two weeks.", [("every two weeks", "P2W")]),
         # year-first numeric dates with any separator
         ("The file is dated 2019/01/10 and 2018.12.24.", [("2019/01/10", "2019-01-10"), ("2018.12.24", "2018-12-24")]),

@@ -822,8 +822,9 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
     start = match.start("num") if _approx_words_only(match) and not tail else match.start()
     if match["the"] and _approx_words_only(match):
         start = match.start("the")  # "over the past 20 years": the hedge stays out, "the past" stays in
-    if tail in ("before", "later") and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3]):
-        # "six months before fleeing": anchored to an event, not to the reference
+    if tail == "later" or (tail == "before" and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3])):
+        # "six months before fleeing", "three days later": a span from another event, which TimeML
+        # tags as the duration alone
         return _Cand(start, match.start("tail"), "DURATION", _duration_value(number, unit), modifier)
     if tail in ("ago", "earlier", "before", "from now", "hence"):
         return _relative_date(match, ctx, unit, number, -1 if tail in ("ago", "earlier", "before") else 1, modifier)
