@@ -907,3 +907,20 @@ def test_two_months_without_a_year_are_read_in_order() -> None:
         ("January", "2025-01"), ("February", "2025-02"), ("Monday", "2025-11-17")]
     assert spans_of("Fighting raged from November to January.", reference)[:2] == [
         ("November", "2024-11"), ("January", "2025-01")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # days earlier count back from the day in focus, as years and months do
+        ("The army attacked on 12 January. Three days earlier, talks had failed.",
+         [("12 January", "2019-01-12"), ("Three days earlier", "2019-01-09")]),
+        # a relative date set beside a date with a comma names that same date
+        ("The army attacked on 12 January. Two days earlier, on 7 January, talks had failed.",
+         [("12 January", "2019-01-12"), ("Two days earlier", "2019-01-07"), ("7 January", "2019-01-07")]),
+        ("Images taken on 3 November show craters. Images from 28 October, six days earlier, show none.",
+         [("3 November", "2018-11-03"), ("28 October", "2018-10-28"), ("six days earlier", "2018-10-28")]),
+    ],
+)
+def test_days_earlier_and_dates_in_apposition(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

@@ -852,7 +852,7 @@ def _relative_date(match: re.Match[str], ctx: _Context, unit: str, number: float
     anchor = None
     if unit == "year" and steps == -1:
         anchor = "back_dct" if tail == "ago" else "back"
-    elif unit in ("year", "month") and tail in ("earlier", "before"):
+    elif unit in ("year", "month", "day") and tail in ("earlier", "before"):
         anchor = f"shift:{unit}:{steps}"  # "two years earlier": before the date in focus, not the reference
     return _Cand(match.start(), match.end(), kind, value, modifier, anchor=anchor)
 
@@ -1839,6 +1839,10 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             value = _anchored_value(cand, focus, ctx)
             if value is not None:
                 cand.value, cand.needs_reference = value, False
+        if _names_the_same_date(previous, cand, ctx.text):  # "Images from 28 October, six days earlier, show"
+            cand.value, cand.needs_reference = previous.value, previous.needs_reference  # type: ignore[union-attr]
+            previous = cand
+            continue
         if followed or _sets_a_story_date(cand, ctx):
             story_goes_on = story_goes_on if followed else _opens_its_sentence(cand, ctx)
             story = cand
@@ -1849,6 +1853,21 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
         elif cand.needs_reference and cand.type in ("DATE", "TIME"):
             focus = None  # "last week" with no reference date: what follows is not anchored to older dates
         previous = cand
+    for relative, date in zip(cands, cands[1:]):
+        if _names_the_same_date(date, relative, ctx.text):  # "Two days earlier, on 10 March, talks failed"
+            relative.value, relative.needs_reference = date.value, date.needs_reference
+
+
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:on|in)\s+)?")
+
+
+def _names_the_same_date(date: _Cand | None, relative: _Cand, text: str) -> bool:
+    """True for a date and a relative one ('six days earlier', 'the following year') set side by
+    side with a comma: both name one day, which the date gives exactly."""
+    if date is None or not (relative.anchor or "").startswith("shift:") or date.anchor or date.type != "DATE":
+        return False
+    first, second = (date, relative) if date.start < relative.start else (relative, date)
+    return bool(_APPOSITION.fullmatch(text, first.end, second.start)) and bool(_FOCUS_VALUE.fullmatch(date.value))
 
 
 _STORY_DATE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n\s*|\b(?:on|in|during|by|from|since|until|after)\s+(?:the\s+(?:(?:night|day|morning|evening)\s+of\s+)?)?)$", re.I)
