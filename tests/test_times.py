@@ -924,3 +924,11 @@ def test_two_months_without_a_year_are_read_in_order() -> None:
 )
 def test_days_earlier_and_dates_in_apposition(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+def test_the_nth_before_another_day_or_a_clock_time() -> None:
+    text = "On 9 November 1938 it began. Shops burned on the 10th and the 11th. Synagogues burned on the 12th at 10 p.m."
+    assert spans_of(text) == [("9 November 1938", "1938-11-09"), ("the 10th", "1938-11-10"), ("the 11th", "1938-11-11"),
+                              ("the 12th at 10 p.m.", "1938-11-12T22:00")]
+    # ordinals of things stay untagged
+    assert spans_of("The 4th and 5th grades left before the 10th anniversary.") == []

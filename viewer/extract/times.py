@@ -1324,6 +1324,9 @@ class _Rule:
     priority: int
 
 
+#: What may follow "the 10th" as a day of the month besides punctuation: another such day
+#: ("on the 10th and the 12th.") or a clock time ("the 12th at 10 p.m."), not "the 4th and 5th grades".
+_DAY_OF_MONTH_FOLLOWERS = r"\s+(?:(?:and|or|to|until)\s+(?:on\s+)?the\s+(?:[12]?\d|3[01])(?:st|nd|rd|th)(?=\s*[,.;:)]|\s*$)|at\s+\d)"
 _T_MONTH = lex.MONTH_RX
 _T_DIGIT = r"\d+"  # one hit per number: the same windows as one hit per digit, fewer steps
 _T_UNIT = rf"(?i:{lex.UNIT_RX})"
@@ -1339,7 +1342,7 @@ _RULES: list[_Rule] = [
     # "12.03.2021": with full stops the order is day-month-year wherever it is written
     _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
-    _Rule(_T_DIGIT, r"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$)", _on_day_of_month, 0),
+    _Rule(_T_DIGIT, rf"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$|{_DAY_OF_MONTH_FOLLOWERS})", _on_day_of_month, 0),
     _Rule(lex.WEEKDAY_RX, rf"(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\s+(?P<wd>{lex.WEEKDAY_RX})\s+(?:of|in)\s+(?P<month>{lex.MONTH_RX})(?![\w-])(?:,?\s+(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?", _on_nth_weekday_of_month, 4),
     # months, years, decades, seasons
     _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d)\b{lex.NOT_A_COUNT_AHEAD}", _on_month_year, 3),
