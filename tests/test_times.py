@@ -932,3 +932,14 @@ def test_the_nth_before_another_day_or_a_clock_time() -> None:
                               ("the 12th at 10 p.m.", "1938-11-12T22:00")]
     # ordinals of things stay untagged
     assert spans_of("The 4th and 5th grades left before the 10th anniversary.") == []
+
+
+def test_a_past_verb_right_before_a_month_places_it_in_the_past() -> None:
+    # written in November: a month one or two ahead is usually the coming one...
+    reference = dt.date(2025, 11, 20)
+    assert spans_of("Oil firms were told of a cutback in their supply in January.", reference) == [("January", "2026-01")]
+    # ...but not when a past verb governs it directly
+    assert spans_of("The vote was in January; it was held in mid-December.", reference) == [
+        ("January", "2025-01"), ("mid-December", "2024-12")]
+    assert spans_of("The meeting was on the second Monday of January.", reference) == [
+        ("the second Monday of January", "2025-01-13")]

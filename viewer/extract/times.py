@@ -259,12 +259,18 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
     if tense == "future":
         return ref.year if month >= ref.month else ref.year + 1
     if tense == "past":
-        if 0 < (month - ref.month) % 12 <= 2:
+        if 0 < (month - ref.month) % 12 <= 2 and not _PAST_VERB_GOVERNS.search(ctx.text, max(0, start - 30), start):
             # "in September" written in August: the coming one, whatever the verb
             return ref.year if month > ref.month else ref.year + 1
         return ref.year if month <= ref.month else ref.year - 1
     diff = month - ref.month
     return ref.year - 1 if diff > 6 else ref.year + 1 if diff < -6 else ref.year
+
+
+#: "was in January", "met on the second Monday of January": a past verb right before the
+#: preposition of a month places it in the past, even a month or two ahead of the reference.
+_PAST_VERB_GOVERNS = re.compile(
+    rf"\b(?:was|were|had\s+been|{_PAST_IRREGULAR}|[a-z]{{3,}}ed)\s+(?:(?:on|in)\s+)(?:(?:early|late|mid-?)\s*)?(?:the\s+[a-z]+\s+[A-Z][a-z]+\s+(?:of|in)\s+)?$")
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
