@@ -158,6 +158,8 @@ def test_no_date_from_ordinary_words(text: str) -> None:
 def test_without_reference_underspecified_dates_need_one() -> None:
     span = only("It happened in September.", None)
     assert (span.value, span.needs_reference, span.earliest, span.latest) == ("XXXX-09", True, None, None)
+    # a holiday on a fixed day keeps its day; one that moves with the year keeps nothing
+    assert values("They met on Christmas Day and at Easter.", None) == ["XXXX-12-25", "XXXX-XX-XX"]
 
 
 def test_without_reference_absolute_dates_still_normalise() -> None:

@@ -1022,10 +1022,21 @@ def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
                 year += 1 if this_year < ctx.ref else -1
     day = lex.holiday_date(name, year) if year is not None else None
     if day is None:
-        return _Cand(match.start(), match.end(), "DATE", "XXXX-WXX" if match["week"] else "XXXX-XX-XX", None, True)
+        return _Cand(match.start(), match.end(), "DATE", "XXXX-WXX" if match["week"] else _unknown_holiday_year(name),
+                     None, True)
     if match["week"]:  # "Easter week": the ISO week the holiday falls in
         return _Cand(match.start(), match.end(), "DATE", cal.week_value(day), year_explicit=bool(match["year"]))
     return _Cand(match.start(), match.end(), "DATE", day.isoformat(), year_explicit=bool(match["year"]))
+
+
+def _unknown_holiday_year(name: str) -> str:
+    """'XXXX-12-25' for Christmas without a year: a holiday on a fixed day keeps its day."""
+    days = {lex.holiday_date(name, year) for year in (2001, 2002, 2003)}
+    if None in days or len({(day.month, day.day) for day in days if day is not None}) != 1:
+        return "XXXX-XX-XX"  # Easter, Thanksgiving: the day depends on the year
+    day = days.pop()
+    assert day is not None
+    return f"XXXX-{day.month:02d}-{day.day:02d}"
 
 
 def _on_that_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
