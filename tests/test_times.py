@@ -945,3 +945,11 @@ def test_a_past_verb_right_before_a_month_places_it_in_the_past() -> None:
         ("January", "2025-01"), ("mid-December", "2024-12")]
     assert spans_of("The meeting was on the second Monday of January.", reference) == [
         ("the second Monday of January", "2025-01-13")]
+
+
+def test_decades_and_centuries_ago_are_years() -> None:
+    reference = dt.date(1999, 3, 12)
+    assert spans_of("A decade ago it was poor; two centuries ago it was rich.", reference) == [
+        ("A decade ago", "1989"), ("two centuries ago", "1799")]
+    # the last decade stays a decade
+    assert spans_of("Prices doubled over the last decade.", reference) == [("the last decade", "P10Y")]

@@ -852,6 +852,8 @@ def _relative_date(match: re.Match[str], ctx: _Context, unit: str, number: float
         precision = _UNIT_PRECISION[unit]
         return _Cand(match.start(), match.end(), "DATE", _unknown_value(precision), modifier, True)
     steps = int(number) * sign
+    if unit in ("decade", "century"):  # "a decade ago" is about 1989 (from 1999), not the 1980s
+        unit, steps = "year", steps * (10 if unit == "decade" else 100)
     value = _shift_value(ctx.ref, unit, steps, ctx.ref_time)
     kind = "TIME" if "T" in value else "DATE"
     tail = re.sub(r"\s+", " ", (match["tail"] or "").strip(" -").lower())
