@@ -524,7 +524,8 @@ _FUZZ_WORDS = (
     "midnight - to and between from , . 's about early mid- late 1990s '90s century 21st every daily a "
     "two half 1/2 ½ decade decades years now recently Christmas Easter fiscal ended 2019-02-30 "
     "12/31/99 2/29/2019 é 日本 $ % million 24-hour 46-minute twenty nineteen ninety-four spring of 9999 "
-    "Saturday Sunday that autumn the 4th FY24 FY2023 1800s by due is year-ago could may forecast 1453 comes"
+    "Saturday Sunday that autumn the 4th FY24 FY2023 1800s by due is year-ago could may forecast 1453 comes "
+    "quarter of an hour June half September quarter"
 ).split() + ["\n", "Sept. 30", "ahead of", "(08:30 GMT)"]
 
 
@@ -953,3 +954,31 @@ def test_decades_and_centuries_ago_are_years() -> None:
         ("A decade ago", "1989"), ("two centuries ago", "1799")]
     # the last decade stays a decade
     assert spans_of("Prices doubled over the last decade.", reference) == [("the last decade", "P10Y")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Half a century ago it began.", [("Half a century ago", "1969")]),
+        ("A quarter of a century ago it fell.", [("A quarter of a century ago", "1994")]),
+        ("For three quarters of a century it stood.", [("three quarters of a century", "P75Y")]),
+        ("It took a quarter of an hour.", [("a quarter of an hour", "PT15M")]),
+        # a quarter of something else is a fraction
+        ("A quarter of staff left in June.", [("June", "2018-06")]),
+        ("Profit grew for a quarter.", [("a quarter", "P3M")]),
+    ],
+)
+def test_fractions_of_units(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Revenue rose 8% in the September quarter.", [("the September quarter", "2018-Q3")]),
+        ("Results for the December 2017 quarter were strong.", [("the December 2017 quarter", "2017-Q4")]),
+        ("The June half was weak.", [("The June half", "2018-H1")]),
+    ],
+)
+def test_business_periods_named_by_their_last_month(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text) == expected

@@ -697,6 +697,26 @@ def _on_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(match.start(), match.end(), "DATE", value, _modifier(match), needs)
 
 
+def _on_month_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'the September quarter', 'the June half (2024)': a company's period named by the month it
+    ends in, as Australian and Indian business news writes them (calendar periods assumed)."""
+    month = lex.month_number(match["month"])
+    year = int(match["year"]) if match["year"] else None
+    if match["period"].lower() == "half":
+        half = 1 if month == 6 else 2
+        if year is None and ctx.ref is not None:
+            tense = ctx.tense(match.start(), match.end())
+            if tense == "future":
+                year = ctx.ref.year if half == 2 or ctx.ref.month <= 6 else ctx.ref.year + 1
+            elif tense == "past":  # told as over: the last such half to have ended
+                year = ctx.ref.year if half == 1 and ctx.ref.month >= 7 else ctx.ref.year - 1
+            else:  # the current one, or the last
+                year = ctx.ref.year if half == 1 or ctx.ref.month >= 7 else ctx.ref.year - 1
+        return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-H{half}" if year else f"XXXX-H{half}", None, year is None)
+    value, needs = _quarter_value(ctx, month // 3, year, "", match.start(), match.end())
+    return _Cand(match.start(), match.end(), "DATE", value, None, needs)
+
+
 def _on_half(match: re.Match[str], ctx: _Context) -> _Cand | None:
     half = 1 if match["ord"].lower() in ("first", "1st") else 2
     if match["year"]:
@@ -775,6 +795,10 @@ def _duration_value(number: float | None, unit: str) -> str:
     amount = number * multiplier
     if not float(amount).is_integer() and float(amount * 2).is_integer() and unit in _HALF_UNITS:
         return _half_duration_value(int(amount), unit)
+    if not float(amount).is_integer() and unit in _SMALLER_UNIT:
+        smaller, per = _SMALLER_UNIT[unit]
+        if float(number * per).is_integer():
+            return _duration_value(number * per, smaller)  # "a quarter of an hour": PT15M
     text = str(int(amount)) if float(amount).is_integer() else f"{amount:g}"
     return f"{prefix}{text}{designator}"
 
@@ -802,18 +826,24 @@ _RATE_BEFORE = re.compile(
     r"(?:\s+[a-z]+)?\s+$", re.I)
 
 
+#: "a quarter of staff" is a fraction; "a quarter of a century", "of an hour" is a time.
+_FRACTION_OF_AFTER = re.compile(r"\s+of\s+(?!(?:a|an|the)\s+(?:century|hour|year|decade|mile)\b)", re.I)
+
+
 def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
     unit = lex.unit_of(match["unit"])
     raw_number = re.sub(r"\s+", " ", match["num"].lower())
     if unit == "second" and raw_number in ("a", "an", "one"):
         return None  # "a second attack"
-    if unit == "quarter" and re.search(r"-quarters\b", match.group(), re.I):
-        return None  # "three-quarters of its food" is a fraction
+    if unit == "quarter" and (re.search(r"-quarters\b", match.group(), re.I) or _FRACTION_OF_AFTER.match(ctx.text, match.end())):
+        return None  # "three-quarters of its food", "a quarter of staff": a fraction
     number: float | None
     if re.fullmatch(r"\d+\.\d+", raw_number):
         number = float(raw_number)
     elif raw_number in ("half a", "half an", "a half"):
         number = 0.5  # "half an hour", "a half-hour"
+    elif " of " in raw_number:
+        number = 0.75 if raw_number.startswith("three") else 0.25  # "a quarter of a century"
     else:
         number = lex.parse_number(raw_number)
     if number is not None and (match["frac"] or match["half"]):
@@ -842,9 +872,16 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(start, match.end(), "DURATION", _duration_value(number, unit), modifier)
 
 
+_SMALLER_UNIT = {"century": ("year", 100), "decade": ("year", 10), "year": ("month", 12), "quarter": ("month", 3),
+                 "day": ("hour", 24), "hour": ("minute", 60)}
+
+
 def _relative_date(match: re.Match[str], ctx: _Context, unit: str, number: float | None, sign: int,
                    modifier: str | None) -> _Cand:
     """'two weeks ago' -> the week two weeks before the reference; 'several years ago' -> PAST_REF."""
+    if number is not None and not float(number).is_integer() and unit in _SMALLER_UNIT:
+        unit, per = _SMALLER_UNIT[unit]  # "half a century ago": fifty years ago
+        number *= per
     if number is None or not float(number).is_integer():
         value = "PAST_REF" if sign < 0 else "FUTURE_REF"
         return _Cand(match.start(), match.end(), "DATE", value, modifier)
@@ -1375,6 +1412,7 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:century)", rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
     _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX}{lex.NOT_A_COUNT_AHEAD}|['’]\d\d)(?!\d))?\b", _on_season, 1),
     _Rule(r"(?i:quarter)", rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
+    _Rule(r"(?i:quarter|half)", rf"(?:the\s+)?(?P<month>(?-i:March|June|September|December))(?:\s+(?P<year>{lex.YEAR_RX}))?[\s-]+(?P<period>quarter|half)(?!\s+of\b)\b", _on_month_quarter, 3),
     _Rule(r"(?i:half)", rf"(?:the\s+)?(?P<ord>first|second|1st|2nd|last)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
     _Rule(r"Q[1-4]|H[12]|(?i:half)", rf"(?-i:(?:Q(?P<q>[1-4])|H(?P<h>[12])))(?:\s*(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b"
      r"|(?P<ord>first|second)-half\b", _on_short_period, 2),

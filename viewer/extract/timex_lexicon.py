@@ -75,7 +75,7 @@ NUMBER_WORD_RX = (
 )
 #: A count: digits, number words ("twenty-four", "twenty four"), "a", "a couple of", "several"...
 NUMBER_RX = (
-    rf"(?:\d+(?:\.\d+)?|(?:{NUMBER_WORD_RX}|an?)\s+(?:hundred|thousand)|{NUMBER_WORD_RX}(?:[\s-]{NUMBER_WORD_RX})?|a\s+dozen|dozen|a\s+couple\s+of|couple\s+of|a\s+couple"
+    rf"(?:(?:an?|one|three)[\s-]quarters?\s+of\s+an?|\d+(?:\.\d+)?|(?:{NUMBER_WORD_RX}|an?)\s+(?:hundred|thousand)|{NUMBER_WORD_RX}(?:[\s-]{NUMBER_WORD_RX})?|a\s+dozen|dozen|a\s+couple\s+of|couple\s+of|a\s+couple"
     r"|a\s+single|half\s+an?|a\s+half|an?|several|a\s+few|few|many|some|numerous|a\s+number\s+of|multiple)"
 )
 ORDINAL_RX = r"(?:first|second|third|fourth|1st|2nd|3rd|4th|final|last)"
