@@ -872,6 +872,9 @@ def test_clock_time_ranges(text: str, expected: list[tuple[str, str]]) -> None:
         ("On 24 February 2014, troops crossed the border.\nThe siege ended on 20 May. "
          "The city had been encircled since early March.",
          [("24 February 2014", "2014-02-24"), ("20 May", "2014-05-20"), ("early March", "2014-03")]),
+        # both ends of a day range follow the story
+        ("On 24 February 2014, troops crossed the border.\nThe siege lasted from 10-12 May.",
+         [("24 February 2014", "2014-02-24"), ("10", "2014-05-10"), ("12 May", "2014-05-12")]),
         # ...the nearest such day, across a new year, and a season moves the story on
         ("The first attack came in December 2016. On 5 January the city fell.",
          [("December 2016", "2016-12"), ("5 January", "2017-01-05")]),

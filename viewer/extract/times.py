@@ -447,11 +447,14 @@ def _on_day_range(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
     if second is None:
         return None
     second.start = match.start("second" + suffix)
-    first_value = second.value[:8] + f"{day1:02d}"
-    first_end = match.end("first" + suffix)
-    first = _Cand(match.start(), first_end, "DATE", first_value, None, second.needs_reference,
-                  month=month, day=day1, year_explicit=second.year_explicit)
-    return [first, second]
+    return [_another_day_of(second, match.start(), match.end("first" + suffix), day1), second]
+
+
+def _another_day_of(date: _Cand, start: int, end: int, day: int) -> _Cand:
+    """The '10' of '10-12 January' or '10, 11 and 12 January': the date's month and year, and
+    however that year was found, with another day."""
+    return _Cand(start, end, "DATE", f"{date.value[:8]}{day:02d}", None, date.needs_reference, month=date.month,
+                 day=day, year_explicit=date.year_explicit, year_guessed=date.year_guessed)
 
 
 def _on_day_list(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
@@ -465,9 +468,7 @@ def _on_day_list(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
     days = [_day_number(item.group()) for item in firsts] + [last.day or 0]
     if any(later <= earlier for earlier, later in zip(days, days[1:])) or not 1 <= days[0]:
         return None  # "5, 3 and 2 March" is no list of days
-    return [_Cand(match.start() + item.start(), match.start() + item.end(), "DATE", f"{last.value[:8]}{day:02d}", None,
-                  last.needs_reference, month=last.month, day=day, year_explicit=last.year_explicit,
-                  year_guessed=last.year_guessed)
+    return [_another_day_of(last, match.start() + item.start(), match.start() + item.end(), day)
             for item, day in zip(firsts, days)] + [last]
 
 
@@ -1903,12 +1904,13 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             cand.value, cand.needs_reference = previous.value, previous.needs_reference  # type: ignore[union-attr]
             previous = cand
             continue
+        focuses = _can_be_focus(cand, ctx.text, previous)
         if followed or _sets_a_story_date(cand, ctx):
             story_goes_on = story_goes_on if followed else _opens_its_sentence(cand, ctx)
             story = cand
-        elif _can_be_focus(cand, ctx.text, previous) or _SEASON_VALUE.fullmatch(cand.value):
+        elif focuses or _SEASON_VALUE.fullmatch(cand.value):
             story = None
-        if _can_be_focus(cand, ctx.text, previous):
+        if focuses:
             focus = cand.value
         elif cand.needs_reference and cand.type in ("DATE", "TIME"):
             focus = None  # "last week" with no reference date: what follows is not anchored to older dates
