@@ -985,3 +985,45 @@ def test_fractions_of_units(text: str, expected: list[tuple[str, str]]) -> None:
 )
 def test_business_periods_named_by_their_last_month(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Hate groups grew over the past year.", [("the past year", "2012")]),
+        ("Six deaths were reported in the last week.", [("the last week", "2013-W11")]),
+        ("The plant will be closed over the next year or so.", [("the next year", "2014")]),
+        ("Rain is due in the coming month.", [("the coming month", "2013-04")]),
+        # a decade or a day stays a stretch of time
+        ("Prices doubled over the last decade.", [("the last decade", "P10Y")]),
+    ],
+)
+def test_the_past_unit_is_the_calendar_unit_before(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text, dt.date(2013, 3, 22)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a past verb of intent right after the date is the date's own verb
+        ("Raymond Roth on Thursday agreed to plead guilty.", [("Thursday", "2013-03-21")]),
+        ("The firm Monday decided to sell the unit.", [("Monday", "2013-03-18")]),
+        # ...while the date after it belongs to what was agreed
+        ("He agreed to plead guilty on Thursday.", [("Thursday", "2013-03-28")]),
+        # "earlier than usual" compares; it moves no date
+        ("The season started about a month earlier than usual.", [("about a month", "P1M")]),
+        # the end of the year without its article, and the year just ended in a past-tense report
+        ("The flu peaked by the end of year.", [("the end of year", "2012")]),
+        ("The deal should close by end of year.", [("end of year", "2013")]),
+        ("It will close by end of month.", [("end of month", "2013-03")]),
+        # ages are no durations
+        ("All children ages 6 months and older should be vaccinated.", []),
+        ("Children aged 5 years were tested.", []),
+        ("He served 6 months and over time grew bitter.", [("6 months", "P6M")]),
+        # a race time is a duration; a clock reading with seconds is none
+        ("He won the marathon, finishing in 3:07:35.", [("3:07:35", "PT3H7M35S")]),
+        ("The blast came at 10:15:30 local time.", []),
+    ],
+)
+def test_news_wording_from_tempeval_3(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text, dt.date(2013, 3, 22)) == expected

@@ -69,6 +69,7 @@ _FUTURE_CUE = (
     r"|(?:is|are)\s+(?:not\s+)?(?:expected|forecast|predicted|projected)|forecasts?|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
     r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
 )
+_PAST_INTENT = re.compile(r"[a-z]+ed\s+to\b", re.I)  # "agreed to", "decided to": past verbs of intent
 _PAST_IRREGULAR = (
     "was|were|had|did|said|told|ago|last|yesterday|went|took|came|fled|made|got|left|began|saw|held|"
     "fought|stood|knew|found|met|gave|led|ran|won|lost|fell|rose|sent|spent|brought|bought|sold|kept|"
@@ -166,6 +167,8 @@ class _Context:
                 continue  # "the hastily planned trip": an adjective, not the verb of the sentence
             if kind == "future" and _PLAN_IN_THE_PAST_BEFORE.search(self.text, max(0, match.start() - 40), match.start()):
                 kind = "past"  # "had been due to expire Friday", "as previously planned": a plan already past
+            if kind == "future" and match.start() >= end and _PAST_INTENT.match(match.group()) and not self.text[end:match.start()].strip():
+                kind = "past"  # "Roth on Thursday agreed to plead guilty": the date is the agreeing's
             if kind == "past" and not self._is_past_cue(match):
                 continue
             if match.end() <= start:
@@ -853,15 +856,18 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return None
     tail = (match["tail"] or "").strip(" -").lower()
     tail = re.sub(r"\s+", " ", tail)
-    if tail == "old":
-        return None  # an age ("52 years old", "a 136-year-old bank"): TimeBank leaves ages untagged
+    if tail == "old" or _AGE_BEFORE.search(ctx.text, max(0, match.start() - 8), match.start()) or _AGE_AFTER.match(ctx.text, match.end()):
+        # an age ("52 years old", "a 136-year-old bank", "children ages 6 months and older"):
+        # TimeBank leaves ages untagged
+        return None
     modifier = _modifier(match)
     start = match.start("num") if _approx_words_only(match) and not tail else match.start()
     if match["the"] and _approx_words_only(match):
         start = match.start("the")  # "over the past 20 years": the hedge stays out, "the past" stays in
-    if tail == "later" or (tail == "before" and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3])):
-        # "six months before fleeing", "three days later": a span from another event, which TimeML
-        # tags as the duration alone
+    if (tail == "later" or (tail == "before" and re.match(r"\s*\w", ctx.text[match.end():match.end() + 3]))
+            or (tail == "earlier" and _THAN_AFTER.match(ctx.text, match.end()))):
+        # "six months before fleeing", "three days later", "a month earlier than usual": a span
+        # from another event or a comparison, which TimeML tags as the duration alone
         return _Cand(start, match.start("tail"), "DURATION", _duration_value(number, unit), modifier)
     if tail in ("ago", "earlier", "before", "from now", "hence"):
         return _relative_date(match, ctx, unit, number, -1 if tail in ("ago", "earlier", "before") else 1, modifier)
@@ -873,6 +879,9 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(start, match.end(), "DURATION", _duration_value(number, unit), modifier)
 
 
+_AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
+_AGE_AFTER = re.compile(r"\s+(?:and|or)\s+(?:older|younger\b|(?:over|under|up)(?=\s*[,.;:)]|$))", re.I)
+_THAN_AFTER = re.compile(r"\s+than\b", re.I)
 _SMALLER_UNIT = {"century": ("year", 100), "decade": ("year", 10), "year": ("month", 12), "quarter": ("month", 3),
                  "day": ("hour", 24), "hour": ("minute", 60)}
 
@@ -903,25 +912,35 @@ def _relative_date(match: re.Match[str], ctx: _Context, unit: str, number: float
     return _Cand(match.start(), match.end(), kind, value, modifier, anchor=anchor)
 
 
+# "over the past year", "reported in the last week", "closed over the next year": TimeML news
+# annotates these as the calendar unit before or after the reference (1997, 2013-W11, 1990),
+# which also gives the timeline a place; a decade or a day stays a stretch of time (P10Y, P1D).
+_CALENDAR_UNITS = frozenset({"week", "month", "quarter", "year"})
+
+
 def _on_rel_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    """'last month', 'this week', 'next year', 'earlier this year', 'the past year' (a duration)."""
-    if match["unit"][0].isupper() and match["rel"][0].isupper():
+    """'last month', 'this week', 'next year', 'earlier this year', 'the past year' (the year before)."""
+    rel_words = match["rel"] or "the"  # "by end of year"
+    if match["unit"][0].isupper() and rel_words[0].isupper():
         return None  # a title: ABC's "This Week"
     unit = lex.unit_of(match["unit"].split()[-1])
-    raw_rel = re.sub(r"\s+", " ", match["rel"].lower())
+    raw_rel = re.sub(r"\s+", " ", rel_words.lower())
     if raw_rel == "the" and unit != "weekend":
         raw_rel = "this"  # "the end of the month"
     if raw_rel == "the":
         return _the_weekend(match, ctx)
     rel = _rel_word(raw_rel)
     modifier = _modifier(match)
-    if raw_rel in ("the past", "the last", "the next", "the coming") and not match["mod"]:
+    if raw_rel in ("the past", "the last", "the next", "the coming") and not match["mod"] and unit not in _CALENDAR_UNITS:
         return _Cand(match.start(), match.end(), "DURATION", _duration_value(1, unit), modifier)
     offset = _rel_offset(rel)
     if offset is None:
         return None
     if unit == "quarter" and raw_rel == "the latest":
         offset = -1
+    if (unit == "year" and offset == 0 and modifier == "END" and ctx.ref is not None
+            and ctx.ref.month <= 3 and ctx.tense_cue(match.start(), match.end(), deadlines=False)[0] == "past"):
+        offset = -1  # "the season peaked by the end of the year", written in March: the year just ended
     if ctx.ref is None:
         return _Cand(match.start(), match.end(), "DATE", _unknown_value(_UNIT_PRECISION[unit]), modifier, True)
     return _Cand(match.start(), match.end(), "DATE", _shift_value(ctx.ref, unit, offset), modifier)
@@ -951,6 +970,18 @@ def _on_new_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return _Cand(match.start(), match.end(), "DATE", "XXXX", "START", True)
     year = ctx.ref.year if ctx.ref.month <= 2 else ctx.ref.year + 1
     return _Cand(match.start(), match.end(), "DATE", str(year), "START")
+
+
+def _on_elapsed_time(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'finished in 3:07:35': hours, minutes and seconds without a clock's a.m. are a time taken."""
+    if _AT_BEFORE.search(ctx.text, max(0, match.start() - 6), match.start()):
+        return None  # "at 10:15:30": a clock reading
+    parts = zip((int(match["h"]), int(match["m"]), int(match["s"])), "HMS")
+    value = "PT" + "".join(f"{amount}{letter}" for amount, letter in parts if amount)
+    return _Cand(match.start(), match.end(), "DURATION", value if value != "PT" else "PT0S", None)
+
+
+_AT_BEFORE = re.compile(r"\b(?:at|by|until|till)\s+$", re.I)
 
 
 def _on_year_end(match: re.Match[str], ctx: _Context) -> _Cand:
@@ -1431,7 +1462,8 @@ _RULES: list[_Rule] = [
     # relative
     _Rule(_T_UNIT, rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b(?!\s+of\b)", _on_rel_unit, 1),  # "the weekend of 12-13 January": the dates say which
-    _Rule(_T_UNIT, r"(?P<mod>the\s+(?:beginning|start|middle|end|close)\s+of)\s+(?P<rel>the)\s+(?P<unit>week|month|year)\b", _on_rel_unit, 2),
+    # "by the end of the year", and headline style without the article: "by end of year"
+    _Rule(_T_UNIT, r"(?P<mod>(?:the\s+)?(?:beginning|start|middle|end|close)\s+of)\s+(?:(?P<rel>the)\s+)?(?P<unit>week|month|year)\b(?![\s-]+(?:old|long|ago|earlier)\b)", _on_rel_unit, 2),
     _Rule(r"(?i:year)", rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
     _Rule(r"(?i:new\s+year)", r"the\s+(?i:new)\s+(?i:year)\b(?!['’]|\s+(?:eve|day|holiday|celebration|resolution|party|message|address|speech|honours|honors)s?\b)", _on_new_year, 2),
     _Rule(r"(?i:nineteen|eighteen|twenty|thousand)", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
@@ -1462,6 +1494,8 @@ _RULES: list[_Rule] = [
     _Rule(r"GMT|UTC|hrs|(?i:hours\s+gmt)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT)\b(?P<ampm>)", _on_clock, 2),
     _Rule(_T_DIGIT, rf"(?:between|from)\s+(?P<first>(?P<h1>[01]?\d|2[0-3])(?:[:.](?P<m1>[0-5]\d))?)\s*(?:and|to|until|till|[-–])\s*(?P<second>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),
     _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
+    # race and match times: "finishing in 3:07:35"
+    _Rule(r"\d:[0-5]\d:[0-5]\d", r"(?<![\d:.,$/])(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:])(?!\s*(?:[ap]\.?m\b|GMT|UTC|[ECMP][SD]T\b))", _on_elapsed_time, 0),
 ]
 _ANY_CASE_TRIGGER = re.compile(r"\(\?i:(?P<body>[^A-Z]*)\)(?P<tail>(?:\\b)?)")
 
