@@ -1020,6 +1020,15 @@ def test_the_past_unit_is_the_calendar_unit_before(text: str, expected: list[tup
         ("All children ages 6 months and older should be vaccinated.", []),
         ("Children aged 5 years were tested.", []),
         ("He served 6 months and over time grew bitter.", [("6 months", "P6M")]),
+        # each end of a range of durations is one
+        ("It could take between 12 and 18 months.", [("12", "P12M"), ("18 months", "P18M")]),
+        ("Between 10 and 20 people died in 2 days.", [("2 days", "P2D")]),
+        # "at the time" closing a clause is then; before a clause it belongs to that clause's event
+        ("The ship was in international waters at the time.", [("at the time", "PAST_REF")]),
+        ("At the time Howes was captured, he was ill.", []),
+        # "the following decade" runs from a past date, not from the publication date
+        ("In 2003 BP invested. Over the following decade it earned $19bn.",
+         [("2003", "2003"), ("the following decade", "P10Y")]),
         # a race time is a duration; a clock reading with seconds is none
         ("He won the marathon, finishing in 3:07:35.", [("3:07:35", "PT3H7M35S")]),
         ("The blast came at 10:15:30 local time.", []),

@@ -931,7 +931,8 @@ def _on_rel_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return _the_weekend(match, ctx)
     rel = _rel_word(raw_rel)
     modifier = _modifier(match)
-    if raw_rel in ("the past", "the last", "the next", "the coming") and not match["mod"] and unit not in _CALENDAR_UNITS:
+    if ((raw_rel in ("the past", "the last", "the next", "the coming") and not match["mod"] and unit not in _CALENDAR_UNITS)
+            or (raw_rel == "the following" and unit in ("decade", "century"))):  # "over the following decade": from a past date
         return _Cand(match.start(), match.end(), "DURATION", _duration_value(1, unit), modifier)
     offset = _rel_offset(rel)
     if offset is None:
@@ -970,6 +971,15 @@ def _on_new_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return _Cand(match.start(), match.end(), "DATE", "XXXX", "START", True)
     year = ctx.ref.year if ctx.ref.month <= 2 else ctx.ref.year + 1
     return _Cand(match.start(), match.end(), "DATE", str(year), "START")
+
+
+def _on_range_first_number(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'between 12 and 18 months': '12' is twelve months, as TimeML tags each end of the range."""
+    number = lex.parse_number(match["num"])
+    if number is None:
+        return None
+    unit = lex.unit_of(match["unit"])
+    return _Cand(match.start("num"), match.end("num"), "DURATION", _duration_value(number, unit), None)
 
 
 def _on_elapsed_time(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1235,7 +1245,7 @@ _REF_WORDS = {
     "at present": "PRESENT_REF", "presently": "PRESENT_REF", "the present": "PRESENT_REF",
     "these days": "PRESENT_REF", "the present day": "PRESENT_REF", "the moment": "PRESENT_REF",
     "recently": "PAST_REF", "lately": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF",
-    "formerly": "PAST_REF", "recent days": "PAST_REF", "recent weeks": "PAST_REF",
+    "formerly": "PAST_REF", "at the time": "PAST_REF", "recent days": "PAST_REF", "recent weeks": "PAST_REF",
     "recent months": "PAST_REF", "recent years": "PAST_REF", "recent times": "PAST_REF",
     "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the distant future": "FUTURE_REF",
     "the near term": "FUTURE_REF", "the long term": "FUTURE_REF", "the coming days": "FUTURE_REF",
@@ -1470,7 +1480,8 @@ _RULES: list[_Rule] = [
     _Rule(lex.WEEKDAY_RX, rf"{_MODP}(?:(?P<rel>this\s+past|this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
     _Rule(r"(?i:today|tonight|yesterday|tomorrow)", rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
     _Rule(r"(?i:morning|afternoon|evening|night|overnight)", rf"{_MODP}(?:(?P<anchor>this|last|tomorrow|yesterday)\s+)?(?P<part>morning|afternoon|evening|night|overnight)\b", _on_part_of_day, 0),
-    _Rule(r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days)", r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
+    _Rule(r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days|time)", r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
+     r"|at\s+the\s+time(?=\s*[,.;:!?)]|\s*$)"  # "which was in international waters at the time."
      r"|recently|lately|the\s+past|recent\s+times"
      r"|past\s+(?:years|months|decades)|the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|long|short)\s+term"
      r"|(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|future\s+quarters)\b", _on_ref_word, 0),
@@ -1494,6 +1505,8 @@ _RULES: list[_Rule] = [
     _Rule(r"GMT|UTC|hrs|(?i:hours\s+gmt)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT)\b(?P<ampm>)", _on_clock, 2),
     _Rule(_T_DIGIT, rf"(?:between|from)\s+(?P<first>(?P<h1>[01]?\d|2[0-3])(?:[:.](?P<m1>[0-5]\d))?)\s*(?:and|to|until|till|[-–])\s*(?P<second>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),
     _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
+    # "between 12 and 18 months": the first number is a duration of its own (the second is found as usual)
+    _Rule(r"(?i:between)", rf"\bbetween\s+(?P<num>\d+|{lex.NUMBER_WORD_RX})(?=\s+(?:and|to)\s+(?:\d+|{lex.NUMBER_WORD_RX})\s+(?P<unit>{lex.UNIT_RX})\b)", _on_range_first_number, 1),
     # race and match times: "finishing in 3:07:35"
     _Rule(r"\d:[0-5]\d:[0-5]\d", r"(?<![\d:.,$/])(?P<h>\d{1,2}):(?P<m>[0-5]\d):(?P<s>[0-5]\d)(?![\d:])(?!\s*(?:[ap]\.?m\b|GMT|UTC|[ECMP][SD]T\b))", _on_elapsed_time, 0),
 ]
