@@ -1029,6 +1029,12 @@ def test_the_past_unit_is_the_calendar_unit_before(text: str, expected: list[tup
         # "the following decade" runs from a past date, not from the publication date
         ("In 2003 BP invested. Over the following decade it earned $19bn.",
          [("2003", "2003"), ("the following decade", "P10Y")]),
+        # a clock time told in the future is not on a day already past; in a narrative it is
+        ("Early voting ended on Tuesday. Polls will close at 8 p.m.",
+         [("Tuesday", "2013-03-19"), ("8 p.m.", "2013-03-22T20:00")]),
+        ("The attack began on Tuesday. At 5 a.m. the army hit the city.",
+         [("Tuesday", "2013-03-19"), ("5 a.m.", "2013-03-19T05:00")]),
+        ("The vote closed at 8 p.m. Eastern time on Tuesday.", [("8 p.m. Eastern time on Tuesday", "2013-03-19T20:00")]),
         # a race time is a duration; a clock reading with seconds is none
         ("He won the marathon, finishing in 3:07:35.", [("3:07:35", "PT3H7M35S")]),
         ("The blast came at 10:15:30 local time.", []),

@@ -1499,8 +1499,8 @@ _RULES: list[_Rule] = [
     _Rule(lex.WEEKDAYS_PLURAL_RX, rf"(?P<wds>{lex.WEEKDAYS_PLURAL_RX})(?:\s+(?P<part>mornings|afternoons|evenings|nights))?\b", _on_weekday_plural, 1),
     _Rule(r"(?:daily|weekly|monthly|annually|yearly|hourly|nightly)", r"(?-i:\b(?:daily|weekly|monthly|annually|yearly|hourly|nightly)\b)", _on_set_adverb, 0),
     # clock times
-    _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$])(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b|o['’]clock|in\s+the\s+(?:morning|afternoon|evening)\b|at\s+night\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|ET|local\s+time)\b)?", _on_clock, 2),
-    _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time)\b)?(?P<ampm>)", _on_clock, 1),
+    _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$])(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b|o['’]clock|in\s+the\s+(?:morning|afternoon|evening)\b|at\s+night\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|ET|local\s+time|(?:Eastern|Central|Mountain|Pacific)\s+(?:(?:Standard|Daylight)\s+)?[Tt]ime)\b)?", _on_clock, 2),
+    _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time|(?:Eastern|Central|Mountain|Pacific)\s+(?:(?:Standard|Daylight)\s+)?[Tt]ime)\b)?(?P<ampm>)", _on_clock, 1),
     # wire-service clock times: "at 1830 GMT", "0630 hrs"
     _Rule(r"GMT|UTC|hrs|(?i:hours\s+gmt)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT)\b(?P<ampm>)", _on_clock, 2),
     _Rule(_T_DIGIT, rf"(?:between|from)\s+(?P<first>(?P<h1>[01]?\d|2[0-3])(?:[:.](?P<m1>[0-5]\d))?)\s*(?:and|to|until|till|[-–])\s*(?P<second>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),
@@ -1941,7 +1941,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     for cand in cands:
         followed = (story is not None and cand.year_guessed
                     and _follow_a_story_year(cand, story, story_goes_on, ctx))
-        if cand.time_of_day and focus is not None and _DAY_VALUE.fullmatch(focus[:10]):
+        if cand.time_of_day and focus is not None and _DAY_VALUE.fullmatch(focus[:10]) and not _past_focus_for_a_present_clock(cand, focus, ctx):
             cand.value, cand.needs_reference = focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
         if cand.anchor:
             value = _anchored_value(cand, focus, ctx)
@@ -1965,6 +1965,14 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     for relative, date in zip(cands, cands[1:]):
         if _names_the_same_date(date, relative, ctx.text):  # "Two days earlier, on 10 March, talks failed"
             relative.value, relative.needs_reference = date.value, date.needs_reference
+
+
+def _past_focus_for_a_present_clock(cand: _Cand, focus: str, ctx: _Context) -> bool:
+    """'Ballots were cast by Friday night. Polls close at 8 p.m.': a clock time told in the present
+    or future is not on a day already past; it keeps the reference day."""
+    if ctx.ref is None or focus[:10] >= _as_day(ctx.ref).isoformat():
+        return False
+    return ctx.tense(cand.start, cand.end) in ("present", "future")  # unknown: keep the focus (narratives)
 
 
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:on|in)\s+)?")
