@@ -1042,3 +1042,22 @@ def test_the_past_unit_is_the_calendar_unit_before(text: str, expected: list[tup
 )
 def test_news_wording_from_tempeval_3(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text, dt.date(2013, 3, 22)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "since December 2021" is a span up to now, not the date a story is told at
+        ("The bank, which has raised rates 14 times since December 2021, meets again on 18 December and is widely expected to hold.",
+         [("December 2021", "2021-12"), ("18 December", "2024-12-18")]),
+        # a past participle governs its month even in a sentence about the future
+        ("It would cut 1,200 jobs under a restructuring plan announced in February.", [("February", "2024-02")]),
+        ("The plan will be announced in February.", [("February", "2025-02")]),
+        # "the year to 30 June" is a financial year (a duration) and its end is no deadline
+        ("The firm reported a net loss for the year to 30 June.", [("the year", "P1Y"), ("30 June", "2024-06-30")]),
+        ("Sales rose in the year to March.", [("the year", "P1Y"), ("March", "2024-03")]),
+        ("The deadline was extended to March.", [("March", "2025-03")]),
+    ],
+)
+def test_business_and_central_bank_wording(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text, dt.date(2024, 11, 13)) == expected

@@ -85,6 +85,7 @@ _NOT_PAST_ED = {"need", "indeed", "proceed", "succeed", "exceed", "hundred", "sp
                 "sacred", "naked", "wicked", "kindred", "bed", "red", "shed", "feed", "seed", "based",
                 "alleged", "armed", "united", "related", "supposed", "concerned", "detailed", "limited",
                 "advanced", "experienced", "interested", "unprecedented", "unexpected", "unnamed"}
+_PERIOD_TO_BEFORE = re.compile(r"\b(?:year|months|weeks|quarter|period|half)\s+to\s+$", re.I)  # "the year to March"
 _DEADLINE_BEFORE = re.compile(r"\b(?:by|until|till|through|to)\s+$", re.I)
 _ADJECTIVE_PLANNED = re.compile(r"planned|scheduled", re.I)
 _ADVERB_BEFORE = re.compile(r"\b[a-z]+ly\s+$", re.I)
@@ -145,7 +146,8 @@ class _Context:
 
     def tense_cue(self, start: int, end: int, deadlines: bool = True) -> tuple[str | None, int]:
         """The tense and how many characters away its cue is (0 when a verb governs it directly)."""
-        if deadlines and _DEADLINE_BEFORE.search(self.text, max(0, start - 10), start):
+        if (deadlines and _DEADLINE_BEFORE.search(self.text, max(0, start - 10), start)
+                and not _PERIOD_TO_BEFORE.search(self.text, max(0, start - 16), start)):
             return None, 0  # "extended to Nov. 20", "by Jan. 14": a deadline, whatever the verb's tense
         first, last = self.sentence_bounds(start, end)
         best: tuple[int, str, int] | None = None  # (rank, tense, distance)
@@ -259,6 +261,8 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
     if ctx.ref is None:
         return None
     ref, tense = ctx.ref, ctx.tense(start, end)
+    if tense == "future" and _governed_by_a_past_verb(ctx.text, start):
+        tense = "past"  # "it would cut jobs under a plan announced in February": the plan is past
     if tense == "future":
         return ref.year if month >= ref.month else ref.year + 1
     if tense == "past":
@@ -268,6 +272,12 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
         return ref.year if month <= ref.month else ref.year - 1
     diff = month - ref.month
     return ref.year - 1 if diff > 6 else ref.year + 1 if diff < -6 else ref.year
+
+
+def _governed_by_a_past_verb(text: str, start: int) -> bool:
+    """'announced in February', not 'will be announced in February' (a participle after 'be')."""
+    match = _PAST_VERB_GOVERNS.search(text, max(0, start - 30), start)
+    return match is not None and not _PASSIVE_BEFORE.search(text, max(0, match.start() - 12), match.start())
 
 
 #: "was in January", "met on the second Monday of January": a past verb right before the
@@ -1464,7 +1474,7 @@ _RULES: list[_Rule] = [
      r"(?P<noun>\s+(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+)?(?:fiscal\s+)?(?:quarter|period|three\s+months|nine\s+months|six\s+months|first\s+half|second\s+half)\b)?"
      r"|the\s+(?:same|comparable|corresponding|year-ago)?\s*(?:quarter|period)(?P<adj2>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+(?:the\s+)?previous\s+year))", _on_year_ago_period, 3),
     _Rule(r"(?i:period|quarter)", r"the\s+(?P<year>(?:19|20)\d\d)\s+(?:period|quarter)\b", _on_year_period, 2),
-    _Rule(r"(?i:year)", r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
+    _Rule(r"(?i:year)", r"the\s+(?:(?P<kind>full|fiscal|calendar|current)\s+)?year\b(?P<ended>\s+(?:ended|ending|that\s+ended|to\s+date|to(?=\s+(?:\d{1,2}\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec))))?(?![\s-]+(?:ago|earlier|before|later|old|long)\b)(?!-)", _on_the_year, 0),
     _Rule(lex.HOLIDAY_RX, rf"(?:(?P<rel>last|this|next|past|coming)\s+)?(?P<holiday>{lex.HOLIDAY_RX})(?:,?\s+(?P<year>{lex.DATED_YEAR_RX})(?!\d){lex.NOT_A_COUNT_AHEAD})?(?P<week>\s+week\b)?", _on_holiday, 2),
     _Rule(r"(?i:day|week|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
      # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
@@ -1987,7 +1997,7 @@ def _names_the_same_date(date: _Cand | None, relative: _Cand, text: str) -> bool
     return bool(_APPOSITION.fullmatch(text, first.end, second.start)) and bool(_FOCUS_VALUE.fullmatch(date.value))
 
 
-_STORY_DATE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n\s*|\b(?:on|in|during|by|from|since|until|after)\s+(?:the\s+(?:(?:night|day|morning|evening)\s+of\s+)?)?)$", re.I)
+_STORY_DATE_BEFORE = re.compile(r"(?:^|[.;:!?]\s*|\n\s*|\b(?:on|in|during|by|from|until|after)\s+(?:the\s+(?:(?:night|day|morning|evening)\s+of\s+)?)?)$", re.I)
 _SEASON_VALUE = re.compile(r"(?P<y>\d{4})-(?P<s>SP|SU|FA|WI)")
 _SEASON_MIDDLE = {"SP": (4, 15), "SU": (7, 15), "FA": (10, 15), "WI": (1, 15)}  # WI: the January after
 
@@ -2039,8 +2049,8 @@ def _follow_a_story_year(cand: _Cand, story: _Cand, goes_on: bool, ctx: _Context
         return False  # neither date sets the time of its sentence: the earlier one was a detail
     if ctx.text.count("\n\n", story.end, cand.start) > 1 or ctx.text.count("\n", story.end, cand.start) > 2:
         return False  # a topic several paragraphs on is back in the news
-    if ctx.tense(cand.start, cand.end) == "future":
-        return False  # "will join NATO on March 12": news of what comes next
+    if ctx.tense(cand.start, cand.end) in ("future", "present"):
+        return False  # "will join NATO on March 12", "is expected on 18 December": news of what comes next
     month, day = _SEASON_MIDDLE[season["s"]] if season else (cand.month, cand.day or 15)
     options = [d for y in (story_day.year - 1, story_day.year, story_day.year + 1)
                if (d := _safe_date(y, month, day)) is not None]
