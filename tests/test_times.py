@@ -1061,3 +1061,18 @@ def test_news_wording_from_tempeval_3(text: str, expected: list[tuple[str, str]]
 )
 def test_business_and_central_bank_wording(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text, dt.date(2024, 11, 13)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a part of the day with no day word is the part of the day in focus
+        ("The video was first posted at 14:32 on 3 October. Shadows show it was filmed in the late morning.",
+         [("14:32 on 3 October", "2024-10-03T14:32"), ("the late morning", "2024-10-03TMO")]),
+        # a range's first month takes the year of a month-precise end, not of a year's end
+        ("The museum will close from January until the end of 2026.", [("January", "2025-01"), ("the end of 2026", "2026")]),
+        ("It ran from January to March 2011.", [("January", "2011-01"), ("March 2011", "2011-03")]),
+    ],
+)
+def test_parts_of_day_and_range_ends(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text, dt.date(2024, 11, 14)) == expected

@@ -1247,7 +1247,9 @@ def _on_part_of_day(match: re.Match[str], ctx: _Context) -> _Cand | None:
     if ctx.ref is None:
         return _Cand(match.start(), match.end(), "TIME", f"XXXX-XX-XXT{part}", _modifier(match), True)
     day = ctx.ref + dt.timedelta(days=offset)
-    return _Cand(match.start(), match.end(), "TIME", f"{day.isoformat()}T{part}", _modifier(match))
+    # "filmed in the late morning": with no day word, the part of the day in focus
+    time_of_day = f"T{part}" if not anchor and word != "overnight" else None
+    return _Cand(match.start(), match.end(), "TIME", f"{day.isoformat()}T{part}", _modifier(match), time_of_day=time_of_day)
 
 
 _REF_WORDS = {
@@ -1728,6 +1730,8 @@ def _propagate_range_years(cands: list[_Cand], text: str) -> None:
     for first, second in zip(cands, cands[1:]):
         if first.year_explicit or first.month is None or not second.year_explicit:
             continue
+        if second.month is None and not (second.value.isdigit() and second.modifier is None):
+            continue  # "from January until the end of 2026": a long stretch, January is the next one
         if not _RANGE_GLUE.fullmatch(text, first.end, second.start):
             continue
         year = int(second.value[:4])
