@@ -1076,3 +1076,25 @@ def test_business_and_central_bank_wording(text: str, expected: list[tuple[str, 
 )
 def test_parts_of_day_and_range_ends(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text, dt.date(2024, 11, 14)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a clock time told in the past does not fall on a day still to come (the bail date)
+        ("Police were called at 2.45am on Tuesday 5 November. He was bailed until 3 December. "
+         "The car had been parked outside since around 11pm.",
+         [("2.45am on Tuesday 5 November", "2024-11-05T02:45"), ("3 December", "2024-12-03"),
+          ("around 11pm", "2024-11-05T23:00")]),
+        # short weekday names without a dot, before a date only
+        ("It happened at about 2.30am on Tues 5 Nov.", [("about 2.30am on Tues 5 Nov.", "2024-11-05T02:30")]),
+        ("It happened on Mon, Nov 4.", [("Mon, Nov 4", "2024-11-04")]),
+        ("The Sun 5 times said so; Sat 2 people down.", []),
+        # "on the 5th" may be followed by a verb; "the 5th to resign" is a rank
+        ("The board will meet on the 5th to approve the dividend.", [("the 5th", "2024-12-05")]),
+        ("He was the 5th to resign.", []),
+        ("She lives on the 5th floor.", []),
+    ],
+)
+def test_police_and_board_wording(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text, dt.date(2024, 11, 15)) == expected

@@ -1404,17 +1404,18 @@ def _on_day_of_month(match: re.Match[str], ctx: _Context) -> _Cand | None:
     if not 1 <= day <= 31:
         return None
     anchor = f"dom:{day}"
+    start, end = match.start("dom"), match.end("dom")
     if ctx.ref is None:
-        return _Cand(match.start(), match.end(), "DATE", f"XXXX-XX-{day:02d}", None, True, day=day, anchor=anchor)
+        return _Cand(start, end, "DATE", f"XXXX-XX-{day:02d}", None, True, day=day, anchor=anchor)
     year, month = ctx.ref.year, ctx.ref.month
-    future = ctx.tense(match.start(), match.end()) == "future"
+    future = ctx.tense(start, end) == "future"
     if not future and day > ctx.ref.day:
         year, month = cal.add_months(year, month, -1)
     elif future and day < ctx.ref.day:
         year, month = cal.add_months(year, month, 1)
     if _safe_date(year, month, day) is None:
         return None
-    return _Cand(match.start(), match.end(), "DATE", f"{year:04d}-{month:02d}-{day:02d}", None, day=day, anchor=anchor)
+    return _Cand(start, end, "DATE", f"{year:04d}-{month:02d}-{day:02d}", None, day=day, anchor=anchor)
 
 
 # ------------------------------------------------------------------ the rules
@@ -1452,7 +1453,8 @@ _RULES: list[_Rule] = [
     # "12.03.2021": with full stops the order is day-month-year wherever it is written
     _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
-    _Rule(_T_DIGIT, rf"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$|{_DAY_OF_MONTH_FOLLOWERS})", _on_day_of_month, 0),
+    # "on the 5th to approve the dividend": after a preposition of time, a verb or clause may follow
+    _Rule(_T_DIGIT, rf"(?:\b(?P<prep>on|by|until|since)\s+)?(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$|{_DAY_OF_MONTH_FOLLOWERS}|(?(prep)\s+(?:to|for|when|with|after|before|and|but|so|as)\b|(?!)))", _on_day_of_month, 0),
     _Rule(lex.WEEKDAY_RX, rf"(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\s+(?P<wd>{lex.WEEKDAY_RX})\s+(?:of|in)\s+(?P<month>{lex.MONTH_RX})(?![\w-])(?:,?\s+(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?", _on_nth_weekday_of_month, 4),
     # months, years, decades, seasons
     _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d)\b{lex.NOT_A_COUNT_AHEAD}", _on_month_year, 3),
@@ -1949,16 +1951,18 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     that fallback.
     """
     focus: str | None = None
+    past_focus: str | None = None  # the last focus not after the reference, for sentences told in the past
     previous: _Cand | None = None
     story: _Cand | None = None  # the date a story is told at ("On 24 February 2022, ..."), see _follow_a_story_year
     story_goes_on = False  # ... and whether it carries over into the sentences after its own
     for cand in cands:
         followed = (story is not None and cand.year_guessed
                     and _follow_a_story_year(cand, story, story_goes_on, ctx))
-        if cand.time_of_day and focus is not None and _DAY_VALUE.fullmatch(focus[:10]) and not _past_focus_for_a_present_clock(cand, focus, ctx):
-            cand.value, cand.needs_reference = focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
+        own_focus = _focus_for_its_tense(cand, focus, past_focus, ctx) if cand.time_of_day or _DAY_ANCHOR.match(cand.anchor or "") else focus
+        if cand.time_of_day and own_focus is not None and _DAY_VALUE.fullmatch(own_focus[:10]):
+            cand.value, cand.needs_reference = own_focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
         if cand.anchor:
-            value = _anchored_value(cand, focus, ctx)
+            value = _anchored_value(cand, own_focus, ctx)
             if value is not None:
                 cand.value, cand.needs_reference = value, False
         if _names_the_same_date(previous, cand, ctx.text):  # "Images from 28 October, six days earlier, show"
@@ -1973,6 +1977,8 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             story = None
         if focuses:
             focus = cand.value
+            if ctx.ref is None or not _starts_after(focus, ctx.ref):
+                past_focus = focus
         elif cand.needs_reference and cand.type in ("DATE", "TIME"):
             focus = None  # "last week" with no reference date: what follows is not anchored to older dates
         previous = cand
@@ -1981,12 +1987,24 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             relative.value, relative.needs_reference = date.value, date.needs_reference
 
 
-def _past_focus_for_a_present_clock(cand: _Cand, focus: str, ctx: _Context) -> bool:
-    """'Ballots were cast by Friday night. Polls close at 8 p.m.': a clock time told in the present
-    or future is not on a day already past; it keeps the reference day."""
-    if ctx.ref is None or focus[:10] >= _as_day(ctx.ref).isoformat():
-        return False
-    return ctx.tense(cand.start, cand.end) in ("present", "future")  # unknown: keep the focus (narratives)
+_DAY_ANCHOR = re.compile(r"shift:(?:day|week|month)|dom:")  # anchors that count days from the focus (not "a year earlier")
+
+
+def _focus_for_its_tense(cand: _Cand, focus: str | None, past_focus: str | None, ctx: _Context) -> str | None:
+    """The focus a clock time or anchored expression counts from, given the tense it is told in.
+
+    'Ballots were cast by Friday night. Polls will close at 8 p.m.': told in the future, it is
+    not on a day already past (None keeps the reference day). 'He was bailed until 3 December.
+    The car had been parked there since 11pm': told in the past, it is not on a day still to
+    come, but on the last day in focus that was not."""
+    if ctx.ref is None or focus is None or not _DAY_VALUE.fullmatch(focus[:10]):
+        return focus
+    tense = ctx.tense(cand.start, cand.end)
+    if focus[:10] < _as_day(ctx.ref).isoformat():
+        return None if cand.time_of_day and tense in ("present", "future") else focus  # unknown: keep it (narratives)
+    if _starts_after(focus, ctx.ref) and tense == "past":
+        return past_focus
+    return focus
 
 
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:on|in)\s+)?")

@@ -19,7 +19,8 @@ MONTHS: dict[str, int] = {
 }
 WEEKDAYS: dict[str, int] = {  # ISO weekday numbers, as TimeML's XXXX-WXX-N uses them
     "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5,
-    "saturday": 6, "sunday": 7, "tues": 2, "wed": 3, "thurs": 4,
+    "saturday": 6, "sunday": 7, "mon": 1, "tue": 2, "tues": 2, "wed": 3, "thu": 4, "thur": 4,
+    "thurs": 4, "fri": 5, "sat": 6, "sun": 7,
 }
 SEASONS: dict[str, str] = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
 PARTS_OF_DAY: dict[str, str] = {
@@ -59,7 +60,11 @@ MONTH_RX = (
     r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 )
-WEEKDAY_RX = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues\.|Wed\.|Thurs\.)"
+# Short forms without a dot ("Tues 5 Nov", "Fri, Sept 13") only before a date: alone, "Sun",
+# "Sat" and "Wed" are more often a newspaper or a verb than a day.
+WEEKDAY_RX = (r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues\.|Wed\.|Thurs\."
+              r"|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=,?\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+              r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)))")
 WEEKDAYS_PLURAL_RX = r"(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays)"
 SEASON_RX = r"(?:spring|summer|fall|autumn|winter)"
 PART_OF_DAY_RX = r"(?:morning|afternoon|evening|night)"
