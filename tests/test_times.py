@@ -1098,3 +1098,23 @@ def test_parts_of_day_and_range_ends(text: str, expected: list[tuple[str, str]])
 )
 def test_police_and_board_wording(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text, dt.date(2024, 11, 15)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a year that opens its sentence sets the year of the months after it
+        ("In 2023, talks began in March and ended on 12 June.",
+         [("2023", "2023"), ("March", "2023-03"), ("12 June", "2023-06-12")]),
+        ("In 2023 the plan was drawn up; it will take effect in March.", [("2023", "2023"), ("March", "2025-03")]),
+        ("In 2023, talks began. They resumed in March.", [("2023", "2023"), ("March", "2024-03")]),
+        # slashed dates day first when the text writes them so; month first by default
+        ("The post, timestamped 25/10/2024, was deleted.", [("25/10/2024", "2024-10-25")]),
+        ("Posted 25/10/2024; a copy dated 03/10/2024 exists.", [("25/10/2024", "2024-10-25"), ("03/10/2024", "2024-10-03")]),
+        ("Posted 10/25/2024; a copy dated 03/10/2024 exists.", [("10/25/2024", "2024-10-25"), ("03/10/2024", "2024-03-10")]),
+        ("On 03/10/2024 it fell.", [("03/10/2024", "2024-03-10")]),
+        ("Scores: 13/13/2024 and 31/02/2024.", []),
+    ],
+)
+def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text, dt.date(2024, 11, 15)) == expected

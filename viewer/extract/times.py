@@ -122,6 +122,18 @@ class _Context:
         elif isinstance(reference, dt.date):
             self.ref = reference
         self._sentence_starts = self._find_sentence_starts(text)
+        self._day_first: bool | None = None
+
+    @property
+    def day_first(self) -> bool:
+        """Whether the text writes numeric dates day first (25/10/2024): true when it has a date
+        only that reading allows and none only the month-first one allows. Written by hand
+        because the choice is the document's, not one expression's (dateparser decides per string)."""
+        if self._day_first is None:
+            day_first = len(_DAY_FIRST_ONLY.findall(self.text))
+            month_first = len(_MONTH_FIRST_ONLY.findall(self.text))
+            self._day_first = day_first > 0 and month_first == 0
+        return self._day_first
 
     @staticmethod
     def _find_sentence_starts(text: str) -> list[int]:
@@ -489,11 +501,21 @@ def _on_month_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _date_cand(match, ctx, lex.month_number(match["month"]), None, int(match["year"]))
 
 
+_DAY_FIRST_ONLY = re.compile(r"(?<![\d/])(?:1[3-9]|2\d|3[01])/(?:1[0-2]|0?[1-9])/(?:\d{4}|\d\d)(?![\d/])")
+_MONTH_FIRST_ONLY = re.compile(r"(?<![\d/])(?:1[0-2]|0?[1-9])/(?:1[3-9]|2\d|3[01])/(?:\d{4}|\d\d)(?![\d/])")
+
+
 def _on_numeric_date(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'10/25/2024', '25/10/2024', '25.10.2024': a slashed date whose parts could be read either
+    way (03/10/2024) is read as the rest of the text writes its dates, month first by default."""
     year = int(match["year"])
     if year < 100:
         year += 1900 if year >= 50 else 2000
-    cand = _date_cand(match, ctx, int(match["month"]), int(match["day"]), year)
+    first, second = int(match["month"]), int(match["day"])
+    month, day = (second, first) if match.groupdict().get("slash") and ctx.day_first and second <= 12 else (first, second)
+    if month > 12:
+        month, day = day, month  # "25/10/2024": only day first makes sense
+    cand = _date_cand(match, ctx, month, day, year)
     if cand and match.groupdict().get("hh"):
         cand.type, cand.value = "TIME", f"{cand.value}T{match['hh']}:{match['mm']}"
     return cand
@@ -1452,7 +1474,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_DIGIT, r"(?<![\d/.-])(?P<year>\d{4})(?P<sep>[-/.])(?P<month>0[1-9]|1[0-2])(?P=sep)(?P<day>0[1-9]|[12]\d|3[01])(?:[T\s](?P<hh>[01]\d|2[0-3]):(?P<mm>[0-5]\d))?(?![\d-])(?!/\d)", _on_numeric_date, 4),
     # "12.03.2021": with full stops the order is day-month-year wherever it is written
     _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
-    _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
+    _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>3[01]|[12]\d|0?[1-9])(?P<slash>/)(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
     # "on the 5th to approve the dividend": after a preposition of time, a verb or clause may follow
     _Rule(_T_DIGIT, rf"(?:\b(?P<prep>on|by|until|since)\s+)?(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$|{_DAY_OF_MONTH_FOLLOWERS}|(?(prep)\s+(?:to|for|when|with|after|before|and|but|so|as)\b|(?!)))", _on_day_of_month, 0),
     _Rule(lex.WEEKDAY_RX, rf"(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\s+(?P<wd>{lex.WEEKDAY_RX})\s+(?:of|in)\s+(?P<month>{lex.MONTH_RX})(?![\w-])(?:,?\s+(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?", _on_nth_weekday_of_month, 4),
@@ -1955,9 +1977,14 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     previous: _Cand | None = None
     story: _Cand | None = None  # the date a story is told at ("On 24 February 2022, ..."), see _follow_a_story_year
     story_goes_on = False  # ... and whether it carries over into the sentences after its own
+    opening_year: _Cand | None = None  # "In 2023, talks began in March": a year that opens its sentence
     for cand in cands:
         followed = (story is not None and cand.year_guessed
                     and _follow_a_story_year(cand, story, story_goes_on, ctx))
+        if not followed and opening_year is not None and cand.year_guessed:
+            followed = _follow_an_opening_year(cand, opening_year, ctx)
+        if _opens_with_a_past_year(cand, ctx):
+            opening_year = cand
         own_focus = _focus_for_its_tense(cand, focus, past_focus, ctx) if cand.time_of_day or _DAY_ANCHOR.match(cand.anchor or "") else focus
         if cand.time_of_day and own_focus is not None and _DAY_VALUE.fullmatch(own_focus[:10]):
             cand.value, cand.needs_reference = own_focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
@@ -2081,6 +2108,28 @@ def _follow_a_story_year(cand: _Cand, story: _Cand, goes_on: bool, ctx: _Context
     if year is None or year >= ctx.ref.year:
         return False
     cand.value = f"{year:04d}{cand.value[4:]}"
+    return True
+
+
+_YEAR_OPENER_BEFORE = re.compile(r"(?:^|[.;:!?][\"'”’)]*\s+|\n\s*)(?:In|During|Throughout|Through|By|Until|Between)\s+(?:early\s+|late\s+|mid-)?$")
+
+
+def _opens_with_a_past_year(cand: _Cand, ctx: _Context) -> bool:
+    """'In 2023, talks began in March': a bare year from before the reference's that opens its
+    sentence sets the year of what the sentence tells."""
+    return (ctx.ref is not None and cand.year_explicit and cand.value.isdigit() and len(cand.value) == 4
+            and int(cand.value) < ctx.ref.year
+            and _YEAR_OPENER_BEFORE.search(ctx.text, max(0, cand.start - 40), cand.start) is not None)
+
+
+def _follow_an_opening_year(cand: _Cand, opener: _Cand, ctx: _Context) -> bool:
+    """A month or day named without a year, later in the sentence an opening year began, is in
+    that year (not in the one the tense picks around the reference). True when it moved it."""
+    if cand.month is None or ctx.sentence_bounds(opener.start, opener.end)[0] != ctx.sentence_bounds(cand.start, cand.end)[0]:
+        return False
+    if ctx.tense(cand.start, cand.end) == "future":
+        return False  # "In 2023 the plan was drawn up; it will take effect in March"
+    cand.value = f"{opener.value}{cand.value[4:]}"
     return True
 
 
