@@ -1114,6 +1114,10 @@ def test_police_and_board_wording(text: str, expected: list[tuple[str, str]]) ->
         ("Posted 10/25/2024; a copy dated 03/10/2024 exists.", [("10/25/2024", "2024-10-25"), ("03/10/2024", "2024-03-10")]),
         ("On 03/10/2024 it fell.", [("03/10/2024", "2024-03-10")]),
         ("Scores: 13/13/2024 and 31/02/2024.", []),
+        # "two weeks ago today" is one day
+        ("Two weeks ago today, the bridge was destroyed.", [("Two weeks ago today", "2024-11-01")]),
+        ("A year ago today the war began.", [("A year ago today", "2023-11-15")]),
+        ("It fell two weeks ago. Today it reopened.", [("two weeks ago", "2024-W44"), ("Today", "2024-11-15")]),
     ],
 )
 def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, str]]) -> None:

@@ -913,6 +913,17 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
 _AGE_AFTER = re.compile(r"\s+(?:and|or)\s+(?:older|younger\b|(?:over|under|up)(?=\s*[,.;:)]|$))", re.I)
+_TODAY_AFTER = re.compile(r"\s+today\b", re.I)
+
+
+def _day_back(ref: dt.date, unit: str, count: int) -> dt.date | None:
+    """The same day ``count`` weeks, months or years before ``ref`` (None if that month lacks it)."""
+    if unit == "week":
+        return ref - dt.timedelta(weeks=count)
+    year, month = cal.add_months(ref.year, ref.month, -count * (12 if unit == "year" else 1))
+    return _safe_date(year, month, ref.day)
+
+
 _THAN_AFTER = re.compile(r"\s+than\b", re.I)
 _SMALLER_UNIT = {"century": ("year", 100), "decade": ("year", 10), "year": ("month", 12), "quarter": ("month", 3),
                  "day": ("hour", 24), "hour": ("minute", 60)}
@@ -933,6 +944,11 @@ def _relative_date(match: re.Match[str], ctx: _Context, unit: str, number: float
     steps = int(number) * sign
     if unit in ("decade", "century"):  # "a decade ago" is about 1989 (from 1999), not the 1980s
         unit, steps = "year", steps * (10 if unit == "decade" else 100)
+    today = _TODAY_AFTER.match(ctx.text, match.end()) if unit in ("week", "month", "year") and sign < 0 else None
+    if today:  # "two weeks ago today": that very day
+        day = _day_back(ctx.ref, unit, -steps)
+        if day is not None:
+            return _Cand(match.start(), today.end(), "DATE", day.isoformat(), modifier)
     value = _shift_value(ctx.ref, unit, steps, ctx.ref_time)
     kind = "TIME" if "T" in value else "DATE"
     tail = re.sub(r"\s+", " ", (match["tail"] or "").strip(" -").lower())
