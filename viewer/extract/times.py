@@ -222,7 +222,7 @@ _APPROXP = (
     r"(?:(?P<approx>about|around|approximately|roughly|circa|c\.|ca\.|nearly|almost|some|more\s+than|less\s+than|over|"
     r"at\s+least|up\s+to|under|fewer\s+than|no\s+more\s+than|at\s+most|just|only|barely)\s+)?"
 )
-_WD_OPT = rf"(?:(?P<wd>{lex.WEEKDAY_RX}),?\s+(?:the\s+)?)?"
+_WD_OPT = rf"(?:(?P<wd>{lex.WEEKDAY_RX}|{lex.WEEKDAY_SHORT_RX}),?\s+(?:the\s+)?)?"
 _YEAR_TAIL = rf"(?:(?:,\s*|\s+)(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?"
 _DAY = rf"(?P<day>{lex.DAY_RX})(?!\d)"
 
@@ -1492,7 +1492,8 @@ _RULES: list[_Rule] = [
     _Rule(r"\d\.\d\d?\.\d{4}", r"(?<![\d.])(?<![Vv]ersion\s)(?<!\bv)(?P<day>3[01]|[12]\d|0?[1-9])\.(?P<month>1[0-2]|0?[1-9])\.(?P<year>(?:1[5-9]|20)\d\d)(?![\d]|[.,]\d)", _on_numeric_date, 4),
     _Rule(_T_DIGIT, r"(?<![\d/.])(?P<month>3[01]|[12]\d|0?[1-9])(?P<slash>/)(?P<day>3[01]|[12]\d|0?[1-9])/(?P<year>\d{4}|\d\d)(?![\d/])", _on_numeric_date, 4),
     # "on the 5th to approve the dividend": after a preposition of time, a verb or clause may follow
-    _Rule(_T_DIGIT, rf"(?:\b(?P<prep>on|by|until|since)\s+)?(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$|{_DAY_OF_MONTH_FOLLOWERS}|(?(prep)\s+(?:to|for|when|with|after|before|and|but|so|as)\b|(?!)))", _on_day_of_month, 0),
+    _Rule(_T_DIGIT, rf"(?<![\w-])(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s*[,.;:)]|\s*$|{_DAY_OF_MONTH_FOLLOWERS})", _on_day_of_month, 0),
+    _Rule(_T_DIGIT, r"(?:(?<=\bon\s)|(?<=\bby\s)|(?<=\buntil\s)|(?<=\bsince\s))(?P<dom>the\s+(?P<day>[12]?\d|3[01])(?:st|nd|rd|th))(?=\s+(?:to|for|when|with|after|before|and|but|so|as)\b)", _on_day_of_month, 0),
     _Rule(lex.WEEKDAY_RX, rf"(?:the\s+)?(?P<nth>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final)\s+(?P<wd>{lex.WEEKDAY_RX})\s+(?:of|in)\s+(?P<month>{lex.MONTH_RX})(?![\w-])(?:,?\s+(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d){lex.NOT_A_COUNT_AHEAD})?", _on_nth_weekday_of_month, 4),
     # months, years, decades, seasons
     _Rule(_T_MONTH, rf"{_MODP}(?P<month>{lex.MONTH_RX}),?\s+(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX})(?![\d,]\d)\b{lex.NOT_A_COUNT_AHEAD}", _on_month_year, 3),
@@ -2042,10 +2043,11 @@ def _focus_for_its_tense(cand: _Cand, focus: str | None, past_focus: str | None,
     come, but on the last day in focus that was not."""
     if ctx.ref is None or focus is None or not _DAY_VALUE.fullmatch(focus[:10]):
         return focus
-    tense = ctx.tense(cand.start, cand.end)
     if focus[:10] < _as_day(ctx.ref).isoformat():
-        return None if cand.time_of_day and tense in ("present", "future") else focus  # unknown: keep it (narratives)
-    if _starts_after(focus, ctx.ref) and tense == "past":
+        if cand.time_of_day and ctx.tense(cand.start, cand.end) in ("present", "future"):
+            return None
+        return focus  # a tense we cannot tell keeps it (narratives)
+    if _starts_after(focus, ctx.ref) and ctx.tense(cand.start, cand.end) == "past":
         return past_focus
     return focus
 

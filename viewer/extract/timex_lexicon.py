@@ -60,11 +60,10 @@ MONTH_RX = (
     r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 )
-# Short forms without a dot ("Tues 5 Nov", "Fri, Sept 13") only before a date: alone, "Sun",
-# "Sat" and "Wed" are more often a newspaper or a verb than a day.
-WEEKDAY_RX = (r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues\.|Wed\.|Thurs\."
-              r"|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?(?=,?\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-              r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)))")
+WEEKDAY_RX = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Tues\.|Wed\.|Thurs\.)"
+# Short forms ("Tues 5 Nov", "Fri, Sept 13") only as part of a date: alone, "Sun", "Sat" and
+# "Wed" are more often a newspaper or a verb than a day.
+WEEKDAY_SHORT_RX = r"(?-i:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?)"
 WEEKDAYS_PLURAL_RX = r"(?-i:Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays)"
 SEASON_RX = r"(?:spring|summer|fall|autumn|winter)"
 PART_OF_DAY_RX = r"(?:morning|afternoon|evening|night)"
