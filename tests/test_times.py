@@ -1114,6 +1114,10 @@ def test_police_and_board_wording(text: str, expected: list[tuple[str, str]]) ->
         ("Posted 10/25/2024; a copy dated 03/10/2024 exists.", [("10/25/2024", "2024-10-25"), ("03/10/2024", "2024-03-10")]),
         ("On 03/10/2024 it fell.", [("03/10/2024", "2024-03-10")]),
         ("Scores: 13/13/2024 and 31/02/2024.", []),
+        # "since" looks back, whatever the tense or how near the month is
+        ("Negotiators have met 11 times since January.", [("January", "2024-01")]),
+        ("Prices have risen since 20 December.", [("20 December", "2023-12-20")]),
+        ("Since Christmas, 40 people have died.", [("Christmas", "2023-12-25")]),
         # "two weeks ago today" is one day
         ("Two weeks ago today, the bridge was destroyed.", [("Two weeks ago today", "2024-11-01")]),
         ("A year ago today the war began.", [("A year ago today", "2023-11-15")]),

@@ -273,6 +273,8 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
     if ctx.ref is None:
         return None
     ref, tense = ctx.ref, ctx.tense(start, end)
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 16), start):
+        return ref.year if month <= ref.month else ref.year - 1  # "met 11 times since January": always past
     if tense == "future" and _governed_by_a_past_verb(ctx.text, start):
         tense = "past"  # "it would cut jobs under a plan announced in February": the plan is past
     if tense == "future":
@@ -284,6 +286,9 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
         return ref.year if month <= ref.month else ref.year - 1
     diff = month - ref.month
     return ref.year - 1 if diff > 6 else ref.year + 1 if diff < -6 else ref.year
+
+
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
 
 
 def _governed_by_a_past_verb(text: str, start: int) -> bool:
@@ -312,6 +317,8 @@ def _year_for_day(ctx: _Context, month: int, day: int, start: int, end: int) -> 
     ref, (tense, cue_distance) = ctx.ref, ctx.tense_cue(start, end)
     here = _safe_date(ref.year, month, day) or _safe_date(ref.year, month, 28)
     assert here is not None
+    if _SINCE_BEFORE.search(ctx.text, max(0, start - 16), start):
+        return ref.year if here <= ref else ref.year - 1  # "risen since 20 December": always past
     options = [ref.year - 1, ref.year, ref.year + 1]
     nearest = min(options, key=lambda y: abs(((_safe_date(y, month, min(day, 28))) - ref).days))
     if tense == "future":
@@ -1140,6 +1147,8 @@ def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
             year = ctx.ref.year
         else:
             tense = ctx.tense(match.start(), match.end())
+            if _SINCE_BEFORE.search(ctx.text, max(0, match.start() - 16), match.start()):
+                tense = "past"  # "since Christmas"
             year = ctx.ref.year
             if abs((this_year - ctx.ref).days) <= 7:
                 pass  # "as Easter week began", six days before Easter: this year's, whatever the tense
