@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "timeml"
 CORPORA = ("TimeBank", "AQUAINT")
 HELD_OUT = "held-out"
-ROLES = {"TimeBank": "tuning", "AQUAINT": "not tuned on; errors read", HELD_OUT: "blind: not tuned on"}
+ROLES = {"TimeBank": "tuning", "AQUAINT": "not tuned on; errors read", HELD_OUT: "held out: blind until someone reads its errors"}
 
 
 @dataclass(frozen=True)
