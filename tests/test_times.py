@@ -147,6 +147,9 @@ def test_46_minute_is_never_the_year_1946() -> None:
         "The price was $2019 per unit.",
         "Iraq imports about three-quarters of its food.",
         "It sent a second convoy.",
+        "He lives at 1600 Pennsylvania Avenue; offices at 1200 K Street were raided.",
+        "Under Resolution 2254, Brigade 93 moved along Highway 4 with T-90 tanks and Su-24 jets.",
+        "United won 2-1; men aged 18-24 were held in Room 1201.",
     ],
 )
 def test_no_date_from_ordinary_words(text: str) -> None:
@@ -1116,6 +1119,7 @@ def test_police_and_board_wording(text: str, expected: list[tuple[str, str]]) ->
         ("Scores: 13/13/2024 and 31/02/2024.", []),
         # "since" looks back, whatever the tense or how near the month is
         ("Negotiators have met 11 times since January.", [("January", "2024-01")]),
+        ("In 2015 Oxford Street was closed.", [("2015", "2015")]),
         ("Prices have risen since 20 December.", [("20 December", "2023-12-20")]),
         ("Since Christmas, 40 people have died.", [("Christmas", "2023-12-25")]),
         # "two weeks ago today" is one day

@@ -581,10 +581,14 @@ def _year_is_a_number(match: re.Match[str], ctx: _Context) -> bool:
     before = ctx.text[max(0, match.start() - 12):match.start()]
     if _YEAR_LIST_BEFORE.search(before):
         return False  # "in 1994, 1995 and 1997"
+    if _STREET_AFTER.match(ctx.text, match.end()) and not _YEAR_PREPOSITION_BEFORE.search(before):
+        return True  # "at 1600 Pennsylvania Avenue", not "in 2015 Oxford Street was closed"
     return bool(lex.NOT_YEAR_PRECEDERS.search(before))
 
 
 _YEAR_LIST_BEFORE = re.compile(rf"(?<![\d,.$£€]){lex.YEAR_RX},\s+$")
+_STREET_AFTER = re.compile(r"\s+(?:[A-Z][a-z]*\.?\s+){1,3}(?:Avenue|Ave|Street|St|Road|Rd|Boulevard|Blvd|Lane|Drive|Dr|Way|Place|Square)\b")
+_YEAR_PREPOSITION_BEFORE = re.compile(r"\b(?:in|by|since|until|from|before|after|during|of)\s+$", re.I)
 
 
 def _on_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
