@@ -150,6 +150,8 @@ def test_46_minute_is_never_the_year_1946() -> None:
         "He lives at 1600 Pennsylvania Avenue; offices at 1200 K Street were raided.",
         "Under Resolution 2254, Brigade 93 moved along Highway 4 with T-90 tanks and Su-24 jets.",
         "United won 2-1; men aged 18-24 were held in Room 1201.",
+        "The Six-Day War and the Thirty Years' War; the Hundred Days Offensive.",
+        "The Good Friday Agreement held. He told the Today programme.",
     ],
 )
 def test_no_date_from_ordinary_words(text: str) -> None:
@@ -1120,6 +1122,9 @@ def test_police_and_board_wording(text: str, expected: list[tuple[str, str]]) ->
         # "since" looks back, whatever the tense or how near the month is
         ("Negotiators have met 11 times since January.", [("January", "2024-01")]),
         ("In 2015 Oxford Street was closed.", [("2015", "2015")]),
+        # a name leaves its time words alone, not the dates around it
+        ("The 1973 War began on Yom Kippur; Friday's show was cancelled.", [("1973", "1973"), ("Friday", "2024-11-15")]),
+        ("On Good Friday the talks resumed.", [("Good Friday", "2024-03-29")]),
         ("Prices have risen since 20 December.", [("20 December", "2023-12-20")]),
         ("Since Christmas, 40 people have died.", [("Christmas", "2023-12-25")]),
         # "two weeks ago today" is one day

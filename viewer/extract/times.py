@@ -2187,6 +2187,22 @@ _CLOSING_QUOTE_AFTER = re.compile(r"[.,!?]?(?:\"|”|''|’)")
 _TIME_NAMES = re.compile(rf"(?:{lex.WEEKDAY_RX}|{lex.MONTH_RX})\b", re.I)
 
 
+_NAMED_THING_AFTER = re.compile(
+    r"['’]?\s+(?-i:War|Wars|Offensive|Campaign|Agreement|Accords?|Revolution|Uprising|Crusade|Massacre)\b")
+_NAMED_SHOW_AFTER = re.compile(r"\s+(?:programme|program|show)\b", re.I)
+
+
+def _names_something(text: str, start: int, end: int) -> bool:
+    """True for a capitalised time phrase that is part of a name: 'the Good Friday Agreement',
+    'the Six-Day War', 'the Thirty Years' War', 'the Hundred Days Offensive', 'the Today programme'."""
+    words = re.findall(r"[A-Za-z]+", text[start:end])
+    if not words or not all(word[0].isupper() for word in words if word.lower() not in ("a", "an", "the", "of")):
+        return False
+    if words in (["Today"], ["Tonight"]) and start > 0 and text[start - 1] == " " and text[max(0, start - 4):start].strip() == "the":
+        return bool(_NAMED_SHOW_AFTER.match(text, end))  # "told the Today programme"
+    return bool(_NAMED_THING_AFTER.match(text, end))
+
+
 def _in_quoted_title(text: str, start: int, end: int) -> bool:
     """True for a time word inside a short quoted title ('"60 Minutes"', "``High Noon''").
 
@@ -2249,7 +2265,8 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     if not text:
         return []
     ctx = _Context(text, reference)
-    chosen = _choose([cand for cand in _find_candidates(ctx) if not _in_quoted_title(text, cand.start, cand.end)])
+    chosen = _choose([cand for cand in _find_candidates(ctx)
+                      if not _in_quoted_title(text, cand.start, cand.end) and not _names_something(text, cand.start, cand.end)])
     chosen = _merge_date_and_time(chosen, text)
     _date_clocks_before_a_bracketed_time(chosen, text)
     chosen = _absorb_week_of(chosen, text)
