@@ -273,7 +273,7 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
     if ctx.ref is None:
         return None
     ref, tense = ctx.ref, ctx.tense(start, end)
-    if _SINCE_BEFORE.search(ctx.text, max(0, start - 16), start):
+    if _after_since(ctx.text, start):
         return ref.year if month <= ref.month else ref.year - 1  # "met 11 times since January": always past
     if tense == "future" and _governed_by_a_past_verb(ctx.text, start):
         tense = "past"  # "it would cut jobs under a plan announced in February": the plan is past
@@ -289,6 +289,11 @@ def _year_for_month(ctx: _Context, month: int, start: int, end: int) -> int | No
 
 
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:(?:early|late|mid)[\s-]+)?$", re.I)
+
+
+def _after_since(text: str, start: int) -> bool:
+    """'since January', 'since 20 December', 'since Christmas': a start that lies in the past."""
+    return _SINCE_BEFORE.search(text, max(0, start - 16), start) is not None
 
 
 def _governed_by_a_past_verb(text: str, start: int) -> bool:
@@ -317,7 +322,7 @@ def _year_for_day(ctx: _Context, month: int, day: int, start: int, end: int) -> 
     ref, (tense, cue_distance) = ctx.ref, ctx.tense_cue(start, end)
     here = _safe_date(ref.year, month, day) or _safe_date(ref.year, month, 28)
     assert here is not None
-    if _SINCE_BEFORE.search(ctx.text, max(0, start - 16), start):
+    if _after_since(ctx.text, start):
         return ref.year if here <= ref else ref.year - 1  # "risen since 20 December": always past
     options = [ref.year - 1, ref.year, ref.year + 1]
     nearest = min(options, key=lambda y: abs(((_safe_date(y, month, min(day, 28))) - ref).days))
@@ -1151,7 +1156,7 @@ def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
             year = ctx.ref.year
         else:
             tense = ctx.tense(match.start(), match.end())
-            if _SINCE_BEFORE.search(ctx.text, max(0, match.start() - 16), match.start()):
+            if _after_since(ctx.text, match.start()):
                 tense = "past"  # "since Christmas"
             year = ctx.ref.year
             if abs((this_year - ctx.ref).days) <= 7:
@@ -2190,6 +2195,7 @@ _TIME_NAMES = re.compile(rf"(?:{lex.WEEKDAY_RX}|{lex.MONTH_RX})\b", re.I)
 _NAMED_THING_AFTER = re.compile(
     r"['’]?\s+(?-i:War|Wars|Offensive|Campaign|Agreement|Accords?|Revolution|Uprising|Crusade|Massacre)\b")
 _NAMED_SHOW_AFTER = re.compile(r"\s+(?:programme|program|show)\b", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 
 
 def _names_something(text: str, start: int, end: int) -> bool:
@@ -2198,8 +2204,8 @@ def _names_something(text: str, start: int, end: int) -> bool:
     words = re.findall(r"[A-Za-z]+", text[start:end])
     if not words or not all(word[0].isupper() for word in words if word.lower() not in ("a", "an", "the", "of")):
         return False
-    if words in (["Today"], ["Tonight"]) and start > 0 and text[start - 1] == " " and text[max(0, start - 4):start].strip() == "the":
-        return bool(_NAMED_SHOW_AFTER.match(text, end))  # "told the Today programme"
+    if words in (["Today"], ["Tonight"]):
+        return bool(_THE_BEFORE.search(text, max(0, start - 5), start) and _NAMED_SHOW_AFTER.match(text, end))  # "the Today programme"
     return bool(_NAMED_THING_AFTER.match(text, end))
 
 
