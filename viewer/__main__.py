@@ -1,7 +1,8 @@
 """``python -m viewer`` is the ``viewer`` command."""
 
-from viewer.cli import main
 import sys
+
+from viewer.cli import main
 
 if __name__ == "__main__":  # spawned ingest workers import this module again
     sys.exit(main())
