@@ -497,6 +497,11 @@ def test_weekday_direction(text: str, expected: list[tuple[str, str]]) -> None:
         ("The board meets twice a year.", [("a year", "P1Y")]),
         ("It will finish its investigation within a year.", [("a year", "P1Y")]),
         ("Rallies were held almost daily.", [("daily", "P1D")]),
+        # "daily" as a noun names a newspaper
+        ("The Communist Party daily Granma compared Elian with Marti.", []),
+        ("The state-run daily said talks failed.", []),
+        ("The museum is open daily.", [("daily", "P1D")]),
+        ("The pills are taken twice daily, the official daily reported.", [("daily", "P1D")]),
         # an abbreviation without its full stop before a name is the name
         ("Geremek of Poland, Martonyi of Hungary and Jan Kavan signed.", []),
         ("The talks ended in Jan. and resumed.", [("Jan.", "2019-01")]),

@@ -1429,9 +1429,28 @@ _ADVERB_SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "
                 "hourly": "PT1H", "nightly": "P1D"}
 
 
+_PUBLICATION_AFTER = re.compile(
+    rf"\s+(?:(?:newspaper|paper|tabloid|magazine|journal)\b|(?!{lex.WEEKDAY_RX}|{lex.MONTH_RX})(?-i:[A-Z][a-z]))", re.I)
+_PUBLICATION_SAYS_AFTER = re.compile(r"\s+(?:said|says|reported|reports|wrote|writes|quoted|cited)\b|[.,;]", re.I)
+_PUBLICATION_BEFORE = re.compile(  # "the state-run daily", "the Communist Party daily", "a business daily"
+    r"\b(?:the|a|an|its|another)\s+(?:(?:(?-i:[A-Z])[\w'-]*|[\w-]*(?:al|an|ese|ish|run|owned|language|based)"
+    r"|state|government|party|business|opposition|leading|popular|independent|influential)\s+){0,3}$", re.I)
+
+
+def _names_a_publication(match: re.Match[str], text: str) -> bool:
+    """'the Communist Party daily Granma', 'the daily said': a newspaper, not a recurrence."""
+    after = text[match.end():match.end() + 40]
+    if _PUBLICATION_AFTER.match(after):
+        return True
+    before = text[max(0, match.start() - 50):match.start()]
+    return bool(_PUBLICATION_SAYS_AFTER.match(after) and _PUBLICATION_BEFORE.search(before))
+
+
 def _on_set_adverb(match: re.Match[str], ctx: _Context) -> _Cand | None:
     if _RATE_BEFORE.search(ctx.text, max(0, match.start() - 30), match.start()):
         return None  # "to rise 8.5% annually"
+    if _names_a_publication(match, ctx.text):
+        return None
     return _Cand(match.start(), match.end(), "SET", _ADVERB_SETS[match.group().lower()])
 
 
