@@ -2153,8 +2153,11 @@ def _follow_a_story_year(cand: _Cand, story: _Cand, goes_on: bool, ctx: _Context
         return False  # neither date sets the time of its sentence: the earlier one was a detail
     if ctx.text.count("\n\n", story.end, cand.start) > 1 or ctx.text.count("\n", story.end, cand.start) > 2:
         return False  # a topic several paragraphs on is back in the news
-    if ctx.tense(cand.start, cand.end) in ("future", "present"):
+    tense = ctx.tense(cand.start, cand.end)
+    if tense in ("future", "present"):
         return False  # "will join NATO on March 12", "is expected on 18 December": news of what comes next
+    if tense is None and ctx.sentence_bounds(story.start, story.end)[0] != ctx.sentence_bounds(cand.start, cand.end)[0]:
+        return False  # "Rates rose in March 2020. The committee meets on 18 December": a story is told in the past
     month, day = _SEASON_MIDDLE[season["s"]] if season else (cand.month, cand.day or 15)
     options = [d for y in (story_day.year - 1, story_day.year, story_day.year + 1)
                if (d := _safe_date(y, month, day)) is not None]
