@@ -66,7 +66,8 @@ _FUTURE_CUE = (
     r"will|shall|won't|wo|'ll|’ll|going\s+to|expected\s+to|expects\s+to|plans?\s+to|planned\s+for|scheduled|slated|due\s+to|(?:is|are)\s+due|set\s+to|intends?\s+to|aims?\s+to|upcoming|next(?!\s+to\b)|tomorrow|would|expects?|expire|expires|effective|payable|deadline|supposed\s+to|to\s+be\s+completed|until"
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
-    r"|(?:is|are)\s+(?:not\s+)?(?:expected|forecast|predicted|projected)|forecasts?|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
+    r"|(?:is|are)\s+(?:not\s+)?(?:expected|forecast|predicted|projected)|expecting|forecasts?|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
+    r"|(?:has|have)\s+been\s+(?:arranged|scheduled|planned|set|fixed|slated|called|convened|rescheduled)"
     r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
 )
 _PAST_INTENT = re.compile(r"[a-z]+ed\s+to\b", re.I)  # "agreed to", "decided to": past verbs of intent
@@ -362,7 +363,13 @@ def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -
         return ref - dt.timedelta(days=back or 7)
     if rel in ("next", "coming", "following"):
         return ref + dt.timedelta(days=ahead or 7)
-    if _LOOKING_AHEAD_TO.search(ctx.text, max(0, start - 25), start):
+    if rel == "this":  # "OPEC ministers meet this Sunday": the day in the reference's week
+        this_week = ref + dt.timedelta(days=weekday - ref.isoweekday())
+        if this_week < ref and ctx.tense(start, end) == "future":
+            return ref + dt.timedelta(days=ahead)  # "will visit this Monday", said on a Saturday
+        return this_week
+    if (_LOOKING_AHEAD_TO.search(ctx.text, max(0, start - 60), start) or _SET_FOR_BEFORE.search(ctx.text, max(0, start - 50), start)
+            or _DIRECTED_TO_BEFORE.search(ctx.text, max(0, start - 70), start)):
         return ref + dt.timedelta(days=ahead)  # "ahead of Sunday's vote": the coming Sunday
     if ctx.text.startswith(("'s", "’s"), end):
         return ref - dt.timedelta(days=back)  # "Wednesday's ruling": what a report recounts has happened
@@ -382,9 +389,16 @@ def _weekday_date(ctx: _Context, weekday: int, rel: str, start: int, end: int) -
 
 _UNTIL_BEFORE = re.compile(r"\b(?:until|till|through|thru)\s+$", re.I)
 _BY_BEFORE = re.compile(r"\bby\s+$", re.I)
-_LOOKING_AHEAD_TO = re.compile(r"\b(?:ahead\s+of|(?:run|lead)-up\s+to|(?:on\s+)?the\s+eve\s+of)\s+$", re.I)
+_LOOKING_AHEAD_TO = re.compile(  # "ahead of Sunday's vote", "on the eve of Michigan's game on Saturday"
+    r"\b(?:(?:ahead\s+of|(?:run|lead)-up\s+to|(?:on\s+)?the\s+eve\s+of)|the\s+eve\s+of\s+(?:[\w'’-]+\s+){1,4}?on)\s+$", re.I)
 _DEFERRED_BEFORE = re.compile(
     r"\b(?:postpone|delay|adjourn|extend|defer|suspend|put\s+off|push(?:ed)?\s+back)\w*(?:\s+\w+){0,2}\s+(?:until|till)\s+$", re.I)
+_DIRECTED_TO_BEFORE = re.compile(  # "ordered jurors to return Wednesday": what someone is told to do lies ahead
+    r"(?<!was\s)(?<!were\s)\b(?:ordered|urged|instructed|summoned|invited)\s+(?:[\w'’-]+\s+){0,3}?to\s+[a-z]+"
+    r"(?:\s+[\w'’-]+){0,3}?\s+(?:on\s+)?$", re.I)
+_SET_FOR_BEFORE = re.compile(  # "a new launch attempt was set for 8:47 p.m. Saturday": a plan looks ahead
+    r"\b(?:(?:re)?set|(?:re)?scheduled|slated|moved|postponed|delayed|pushed\s+back)\s+(?:for|to|until)\s+"
+    r"(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?m\.?\s+(?:[A-Z]{3}\s+)?)?$", re.I)
 
 
 def _rel_word(raw: str | None) -> str:
@@ -588,6 +602,8 @@ def _year_is_a_number(match: re.Match[str], ctx: _Context) -> bool:
         return False  # "in 1994, 1995 and 1997"
     if _STREET_AFTER.match(ctx.text, match.end()) and not _YEAR_PREPOSITION_BEFORE.search(before):
         return True  # "at 1600 Pennsylvania Avenue", not "in 2015 Oxford Street was closed"
+    if lex.VEHICLE_MAKE_AFTER.match(ctx.text, match.end()) and not _YEAR_PREPOSITION_BEFORE.search(before):
+        return True  # "a 2011 Ford Taurus", not "in 2015 Ford recalled its trucks"
     return bool(lex.NOT_YEAR_PRECEDERS.search(before))
 
 
@@ -691,6 +707,9 @@ _SEASON_ARRIVES_AFTER = re.compile(r"\s+(?:comes|arrives|sets\s+in|approaches)\b
 _THAT_BEFORE = re.compile(r"\bthat\s+(?:same\s+)?$", re.I)
 
 
+_DEADLINE_SEASON_BEFORE = re.compile(r"\b(?:until|till|by)\s+(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?$", re.I)
+
+
 def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
     code = lex.SEASONS[match["season"].lower()]
     rel = _rel_word(match["rel"])
@@ -718,9 +737,10 @@ def _on_season(match: re.Match[str], ctx: _Context) -> _Cand | None:
     elif rel in ("this", "current"):
         index = min(same_code, key=lambda i: (abs(i - current), i < current))
     else:
+        tense = ctx.tense_cue(match.start(), match.end(), deadlines=False)[0]
         if _SEASON_ARRIVES_AFTER.match(ctx.text, match.end()):
             index = min(i for i in same_code if i > current)
-        elif ctx.tense(match.start(), match.end()) == "future":
+        elif tense == "future" or (tense != "past" and _DEADLINE_SEASON_BEFORE.search(ctx.text, max(0, match.start() - 20), match.start())):
             index = min(i for i in same_code if i >= current)
         else:
             index = max(i for i in same_code if i <= current)
@@ -1122,6 +1142,12 @@ def _on_year_period(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(match.start(), match.end(), "DATE", year, anchor=f"year{year}", year_explicit=True)
 
 
+_AWARD_OF_BEFORE = re.compile(
+    r"\b(?:coach|player|manager|person|man|woman|car|album|song|record|team|rookie|athlete|artist|book|word|goal"
+    r"|newcomer|driver|pitcher|footballer|sportsman|sportswoman|entertainer|journalist|teacher|photo|picture|film"
+    r"|movie|personality|businessman|businesswoman|company|brand|product|app)s?\s+of\s+$", re.I)
+
+
 def _on_the_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'for the year': the year in focus; 'the year ended June 30' is a fiscal year, a duration (P1Y)."""
     if match["ended"]:
@@ -1129,6 +1155,8 @@ def _on_the_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
     before = ctx.text[max(0, match.start() - 12):match.start()]
     if not match["kind"] and not re.search(r"\b(?:for|of|in|during|through|throughout)\s+$", before, re.I):
         return None  # "the year" as a subject or object is too often a plain noun
+    if _AWARD_OF_BEFORE.search(ctx.text, max(0, match.start() - 30), match.start()):
+        return None  # "coach of the year" is a title
     # "the full year", "the current year": the reporting year, whatever year was named last
     anchor = None if (match["kind"] or "").lower() in ("full", "current") else "same:year"
     if ctx.ref is None:
@@ -1218,7 +1246,11 @@ def _on_weekday(match: re.Match[str], ctx: _Context) -> _Cand | None:
         if words in lex.WEEKDAY_NAME_FOLLOWERS or words.split()[0] in lex.WEEKDAY_NAME_FOLLOWERS:
             return None
     weekday = lex.weekday_number(match["wd"])
-    day = _weekday_date(ctx, weekday, _rel_word(match["rel"]), match.start(), match.end())
+    if match["wk"] and ctx.ref is not None:  # "Friday last week": that day of the week named
+        shift = {"last": -7, "next": 7, "this": 0}[match["wk"].lower()]
+        day: dt.date | None = ctx.ref + dt.timedelta(days=weekday - ctx.ref.isoweekday() + shift)
+    else:
+        day = _weekday_date(ctx, weekday, _rel_word(match["rel"]), match.start(), match.end())
     part = _part_code(match["part"])
     if day is None:
         value, needs = f"XXXX-WXX-{weekday}", True
@@ -1316,10 +1348,11 @@ _REF_WORDS = {
     "formerly": "PAST_REF", "at the time": "PAST_REF", "recent days": "PAST_REF", "recent weeks": "PAST_REF",
     "recent months": "PAST_REF", "recent years": "PAST_REF", "recent times": "PAST_REF",
     "the future": "FUTURE_REF", "the near future": "FUTURE_REF", "the distant future": "FUTURE_REF",
-    "the near term": "FUTURE_REF", "the long term": "FUTURE_REF", "the coming days": "FUTURE_REF",
-    "the coming weeks": "FUTURE_REF", "the coming months": "FUTURE_REF", "the coming years": "FUTURE_REF",
-    "coming days": "FUTURE_REF", "coming weeks": "FUTURE_REF", "coming months": "FUTURE_REF",
-    "coming years": "FUTURE_REF", "coming quarters": "FUTURE_REF", "the coming quarters": "FUTURE_REF",
+    "the near term": "FUTURE_REF", "the long term": "FUTURE_REF",
+    # "in the coming days", like "the days ahead", is a stretch of unknown length (TimeML PXD)
+    "the coming days": "PXD", "the coming weeks": "PXW", "the coming months": "PXM", "the coming years": "PXY",
+    "coming days": "PXD", "coming weeks": "PXW", "coming months": "PXM", "coming years": "PXY",
+    "coming quarters": "FUTURE_REF", "the coming quarters": "FUTURE_REF",
     "future quarters": "FUTURE_REF", "recent quarters": "PAST_REF", "past years": "PAST_REF",
     "past months": "PAST_REF", "past decades": "PAST_REF", "the short term": "FUTURE_REF",
 }
@@ -1329,7 +1362,8 @@ def _on_ref_word(match: re.Match[str], ctx: _Context) -> _Cand | None:
     key = re.sub(r"\s+", " ", match.group().lower())
     if key == "the moment" and not re.search(r"\bat\s+$", ctx.text[max(0, match.start() - 4):match.start()], re.I):
         return None
-    return _Cand(match.start(), match.end(), "DATE", _REF_WORDS[key], priority=-1)
+    value = _REF_WORDS[key]
+    return _Cand(match.start(), match.end(), "DATE" if value.endswith("_REF") else "DURATION", value, priority=-1)
 
 
 def _on_ref_adjective(match: re.Match[str], ctx: _Context) -> _Cand | None:
@@ -1567,7 +1601,7 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:year)", rf"{_APPROXP}(?:the\s+)?year[\s-]end\b", _on_year_end, 1),
     _Rule(r"(?i:new\s+year)", r"the\s+(?i:new)\s+(?i:year)\b(?!['’]|\s+(?:eve|day|holiday|celebration|resolution|party|message|address|speech|honours|honors)s?\b)", _on_new_year, 2),
     _Rule(r"(?i:nineteen|eighteen|twenty|thousand)", r"(?:the\s+year\s+)?(?P<spelled>(?:nineteen|eighteen|twenty)[\s-]+(?:(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?)|two\s+thousand(?:\s+(?:and\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))?)\b", _on_spelled_year, 1),
-    _Rule(lex.WEEKDAY_RX, rf"{_MODP}(?:(?P<rel>this\s+past|this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?!\w)", _on_weekday, 1),
+    _Rule(lex.WEEKDAY_RX, rf"{_MODP}(?:(?P<rel>this\s+past|this|last|next|past|coming|the\s+(?:past|previous|following|coming))\s+)?(?P<wd>{lex.WEEKDAY_RX})(?:\s+(?P<part>morning|afternoon|evening|night))?(?:\s+(?:of\s+)?(?P<wk>last|next|this)\s+week\b)?(?!\w)", _on_weekday, 1),
     _Rule(r"(?i:today|tonight|yesterday|tomorrow)", rf"{_MODP}(?P<w>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow)(?:\s+(?P<part>morning|afternoon|evening|night))?\b", _on_day_word, 1),
     _Rule(r"(?i:morning|afternoon|evening|night|overnight)", rf"{_MODP}(?:(?P<anchor>this|last|tomorrow|yesterday)\s+)?(?P<part>morning|afternoon|evening|night|overnight)\b", _on_part_of_day, 0),
     _Rule(r"(?i:now|currently|nowadays|present|moment|recent|lately|past|previously|formerly|future|term|coming|days|time)", r"\b(?:right\s+now|now|currently|nowadays|at\s+present|presently|the\s+present(?:\s+day)?|these\s+days"
@@ -1580,6 +1614,10 @@ _RULES: list[_Rule] = [
     _Rule(_T_UNIT, rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?P<frac>\s+1/2|\s*½|\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so)?(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
     _Rule(_T_UNIT, rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
     _Rule(_T_UNIT, rf"\b(?P<unit>years|months|weeks|days|decades|hours)-long\b", _on_vague_plural, 0),
+    # "it could take weeks to restore power", "after decades of false hopes"
+    _Rule(_T_UNIT, r"\b(?:take|takes|took|taking|taken|last|lasts|lasted|lasting|spend|spends|spent|spending|wait|waits|waited|waiting)"
+                   r"\s+(?P<unit>years|months|weeks|days|decades|hours)\b(?!\s+(?:ago|to\s+come|later|earlier|before|after|from)\b)", _on_vague_plural, 0),
+    _Rule(_T_UNIT, r"\b(?:after|following|despite)\s+(?P<unit>years|months|weeks|decades|centuries)\s+of\b", _on_vague_plural, 0),
     _Rule(r"(?i:ahead)", r"\bthe\s+(?P<unit>days|weeks|months|years)\s+(?P<ahead>ahead)\b", _on_vague_plural, 1),
     _Rule(r"(?i:while)", r"(?<=\bfor\s)a\s+while\b", _on_a_while, 0),
     _Rule(r"(?i:recent)", r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
@@ -1743,6 +1781,9 @@ def _date_clocks_before_a_bracketed_time(cands: list[_Cand], text: str) -> None:
             floor = min(floor, clock.start)
 
 
+_PART_OF_A_DAY = re.compile(r"((?:\d{4}|XXXX)-\d\d-\d\d)T(?:MO|AF|EV|NI)")
+
+
 def _combine_date_time(first: _Cand, second: _Cand) -> _Cand | None:
     if first.month is not None and not first.year_explicit and second.type == "DATE" and re.fullmatch(r"\d{4}", second.value):
         return _with_year(first, second)
@@ -1750,9 +1791,12 @@ def _combine_date_time(first: _Cand, second: _Cand) -> _Cand | None:
     if part and second.type == "DATE" and _DAY_VALUE.fullmatch(second.value):
         return _Cand(first.start, second.end, "TIME", second.value + part.group(1), first.modifier, second.needs_reference)
     date, clock = (first, second) if second.time_of_day else (second, first)
-    if not clock.time_of_day or date.time_of_day or date.type != "DATE" or not _DAY_VALUE.fullmatch(date.value):
+    day_part = _PART_OF_A_DAY.fullmatch(date.value) if date.type == "TIME" else None
+    date_value = day_part.group(1) if day_part else date.value  # "10 p.m. EDT Friday night": the clock is finer
+    if (not clock.time_of_day or date.time_of_day or (date.type != "DATE" and not day_part)
+            or not _DAY_VALUE.fullmatch(date_value)):
         return None
-    value = date.value + clock.time_of_day
+    value = date_value + clock.time_of_day
     anchor = date.anchor if date.anchor and date.anchor.startswith("dom:") else None  # "the 12th, at 10 p.m."
     return _Cand(first.start, second.end, "TIME", value, clock.modifier or date.modifier,
                  date.needs_reference, month=date.month, day=date.day, year_explicit=date.year_explicit,

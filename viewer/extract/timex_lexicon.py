@@ -106,6 +106,14 @@ NOT_YEAR_PRECEDERS = re.compile(
     r"|\broom|\bModel|\bBoeing|\bAirbus|\bWindows|\bPage|\bpage|\bpp?\.|\bcode|\bCode|[0-9][.,:/]?)\s*$"
 )
 
+#: Vehicle makes: "a 2011 Ford Taurus", "Kopp's 1987 Chevrolet Cavalier" give a model year, not a date.
+VEHICLE_MAKE_AFTER = re.compile(
+    r"\s+(?:Ford|Toyota|Honda|Chevrolet|Chevy|Dodge|Nissan|Jeep|BMW|Mercedes|Hyundai|Kia|Subaru|Volkswagen|VW"
+    r"|GMC|Buick|Cadillac|Lexus|Mazda|Tesla|Chrysler|Audi|Volvo|Pontiac|Lincoln|Mitsubishi|Acura|Infiniti"
+    r"|Porsche|Ferrari|Harley-Davidson|Freightliner|Peterbilt|Kenworth|Saturn|Oldsmobile|Plymouth|Mercury"
+    r"|Land\s+Rover|Range\s+Rover|Jaguar|Fiat|Peugeot|Renault|Skoda|Vauxhall|Opel|Suzuki|Yamaha|Kawasaki"
+    r"|Ducati|Isuzu|Lamborghini|Maserati|Bentley|Rolls-Royce)\b")
+
 #: Capitalised words after a weekday that make it a name ("Sunday Times").
 WEEKDAY_NAME_FOLLOWERS = {
     "times", "telegraph", "mirror", "express", "mail", "post", "herald", "independent", "observer",
