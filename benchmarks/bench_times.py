@@ -6,7 +6,8 @@ Prints, per corpus (TimeBank: used for tuning; AQUAINT: not tuned on, though its
 was read, so it is no blind test; both), strict and
 relaxed extent precision/recall/F1 and value F1 (a relaxed extent match whose value
 equals the gold TIMEX3 value, TempEval-3 style; gold weeks written unpadded, "2000-W7",
-are read as the ISO "2000-W07", and TIMEX2-style decades, "199X", as TimeML's "199"), for ``viewer.extract.times.tag_times``
+are read as the ISO "2000-W07", TIMEX2-style decades, "199X", as TimeML's "199", and
+"PXE"/"PXC" as "PXDE"/"PXCE"), for ``viewer.extract.times.tag_times``
 with the document creation time as reference, and for
 ``dateparser.search.search_dates(text, languages=['en'], settings={'RELATIVE_BASE': dct})``
 (its value taken as YYYY-MM-DD, for what it is worth), and the speed of both in chars/s.
@@ -163,12 +164,15 @@ _UNPADDED_WEEK = re.compile(r"^(\d{4})-W(\d)(?!\d)")
 
 
 _DECADE_WITH_X = re.compile(r"^(\d{3})X$")
+_SHORT_DECADES_OR_CENTURIES = re.compile(r"^P(\d+|X)([EC])$")
 
 
 def canonical_value(value: str) -> str:
     """A gold value in TimeML 1.2 form: six AQUAINT values write weeks unpadded ("2000-W7" is
-    2000-W07), and five write a decade the TIMEX2 way ("199X" is TimeML's "199", the 1990s)."""
-    return _DECADE_WITH_X.sub(r"\1", _UNPADDED_WEEK.sub(r"\1-W0\2", value))
+    2000-W07), five write a decade the TIMEX2 way ("199X" is TimeML's "199", the 1990s), and
+    three TimeBank durations write decades and centuries "PXE", "PXC" for TempEval-3's "PXDE", "PXCE"."""
+    value = _DECADE_WITH_X.sub(r"\1", _UNPADDED_WEEK.sub(r"\1-W0\2", value))
+    return _SHORT_DECADES_OR_CENTURIES.sub(lambda m: f"P{m[1]}{'DE' if m[2] == 'E' else 'CE'}", value)
 
 
 def context(text: str, start: int, end: int) -> str:

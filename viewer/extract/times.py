@@ -99,6 +99,13 @@ _ABBREVIATION_BEFORE = re.compile(
 )
 
 
+_GAME_WORDS = re.compile(
+    r"\b(?:touchdowns?|halftime|half-time|field\s+goals?|interceptions?|quarterbacks?|free\s+throws?|rebounds|innings"
+    r"|overtime|penalty\s+kicks?|scored|scoring|the\s+scoreboard|the\s+whistle|kick-?off|the\s+endzone|end\s+zone|three-pointers?)\b", re.I)
+_MONEY_WORDS = re.compile(
+    r"\b(?:revenue|profits?|earnings|sales|fiscal|per\s+share|dividends?|GDP|economy|inflation|quarterly)\b", re.I)
+
+
 #: References the calendar arithmetic can count from (a century either way stays a valid date).
 EARLIEST_REFERENCE, LATEST_REFERENCE = dt.date(100, 1, 1), dt.date(9899, 12, 31)
 
@@ -124,6 +131,7 @@ class _Context:
             self.ref = reference
         self._sentence_starts = self._find_sentence_starts(text)
         self._day_first: bool | None = None
+        self._about_a_game: bool | None = None
 
     @property
     def day_first(self) -> bool:
@@ -135,6 +143,17 @@ class _Context:
             month_first = len(_MONTH_FIRST_ONLY.findall(self.text))
             self._day_first = day_first > 0 and month_first == 0
         return self._day_first
+
+    @property
+    def about_a_game(self) -> bool:
+        """Whether the text reports a match ('touchdown', 'halftime', 'the second quarter'): its
+        quarters and halves are periods of play, not of the calendar. Written by hand: no
+        library knows, and the choice is the document's."""
+        if self._about_a_game is None:
+            sport = len(_GAME_WORDS.findall(self.text))
+            money = len(_MONEY_WORDS.findall(self.text))
+            self._about_a_game = sport >= 2 and sport > money
+        return self._about_a_game
 
     @staticmethod
     def _find_sentence_starts(text: str) -> list[int]:
@@ -761,6 +780,8 @@ def _quarter_value(ctx: _Context, quarter: int, year: int | None, rel: str, star
 def _on_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
     quarter = lex.ORDINALS[match["ord"].lower()]
     raw_year = match["year1"] or match["year2"]
+    if not (raw_year or match["relyear"] or match["relyear0"]) and ctx.about_a_game:
+        return None  # "at the start of the second quarter" of a game
     year = int(raw_year) if raw_year else None
     relyear = match["relyear"] or match["relyear0"]
     if year is None and relyear and ctx.ref is not None:
@@ -791,6 +812,8 @@ def _on_month_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 def _on_half(match: re.Match[str], ctx: _Context) -> _Cand | None:
     half = 1 if match["ord"].lower() in ("first", "1st") else 2
+    if not (match["year"] or match["rel"]) and ctx.about_a_game:
+        return None  # "scored early in the second half"
     if match["year"]:
         year: int | None = int(match["year"])
     elif ctx.ref is not None:
@@ -860,9 +883,9 @@ def _duration_value(number: float | None, unit: str) -> str:
         designator, multiplier = "D", 2
     if number is None:
         if unit == "decade":
-            return "PXE"
+            return "PXDE"  # TimeML's decade and century designators (TempEval-3 writes "P1DE")
         if unit == "century":
-            return "PXC"
+            return "PXCE"
         return f"{prefix}X{designator}"
     amount = number * multiplier
     if not float(amount).is_integer() and float(amount * 2).is_integer() and unit in _HALF_UNITS:
@@ -1106,6 +1129,8 @@ def _on_spelled_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
 def _on_the_quarter(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'the quarter', 'the latest period': the quarter in focus, else (past tense) the last completed one."""
     anchor = "same:quarter" if match["noun"] else "same:period"
+    if ctx.about_a_game:
+        return None  # "before the end of the quarter" of a game
     if re.search(r"\bsame\b", match.group(), re.I):
         anchor = "same:span"  # "over the same period": the span just named, whatever its length
     if ctx.ref is None:
@@ -1166,7 +1191,7 @@ def _on_the_year(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 def _on_holiday(match: re.Match[str], ctx: _Context) -> _Cand | None:
     """'Thanksgiving Day', 'last Christmas', 'Election Day 1998': the holiday's date, year from tense."""
-    name = re.sub(r"\s+", " ", match["holiday"].lower()).replace("’", "'")
+    name = re.sub(r"\s+", " ", match["holiday"].lower()).replace("’", "'").replace("new years ", "new year's ")
     rel = (match["rel"] or "").lower()
     if match["year"]:
         year: int | None = int(match["year"])
@@ -1577,7 +1602,7 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:\d0['’]?s|ties\b)", rf"{_APPROXP}(?:the\s+)?{_MODP}(?:(?P<dec>(?:1[0-9]|20)\d0)['’]?s|['’](?P<dec2>\d0)s|(?<=the\s)(?P<decw>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties))\b", _on_decade, 2),
     _Rule(r"(?i:century)", rf"(?:the\s+)?{_MODP}(?P<c>\d{{1,2}}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]+century\b", _on_century, 2),
     _Rule(r"(?i:spring|summer|fall|autumn|winter)", rf"{_MODP}(?:(?P<rel>{_REL})\s+)?(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{lex.DATED_YEAR_RX}{lex.NOT_A_COUNT_AHEAD}|['’]\d\d)(?!\d))?\b", _on_season, 1),
-    _Rule(r"(?i:quarter)", rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next)\s+year))?\b", _on_quarter, 2),
+    _Rule(r"(?i:quarter)", rf"(?:the\s+)?{_MODP}(?:(?P<rel>this|last|next|coming)\s+|(?P<relyear0>this|last|next)\s+year['’]s\s+)?(?:(?P<year1>{lex.YEAR_RX})\s+)?(?:fiscal\s+)?{_ORD_Q}[\s-]+(?:fiscal\s+)?quarter(?:\s+(?:of\s+)?(?:fiscal\s+)?(?:(?P<year2>{lex.YEAR_RX})|(?P<relyear>this|last|next|the)\s+year))?\b", _on_quarter, 2),
     _Rule(r"(?i:quarter|half)", rf"(?:the\s+)?(?P<month>(?-i:March|June|September|December))(?:\s+(?P<year>{lex.YEAR_RX}))?[\s-]+(?P<period>quarter|half)(?!\s+of\b)\b", _on_month_quarter, 3),
     _Rule(r"(?i:half)", rf"(?:the\s+)?(?P<ord>first|second|1st|2nd|last)[\s-]+half\s+of\s+(?:(?P<year>{lex.YEAR_RX})|(?:the\s+)?(?P<rel>this|last|next)?\s*year)\b", _on_half, 2),
     _Rule(r"Q[1-4]|H[12]|(?i:half)", rf"(?-i:(?:Q(?P<q>[1-4])|H(?P<h>[12])))(?:\s*(?:of\s+)?(?P<year>{lex.YEAR_RX}|['’]\d\d)(?!\d))?\b"
@@ -1593,6 +1618,8 @@ _RULES: list[_Rule] = [
     _Rule(r"(?i:day|week|month|year|morning|afternoon|evening|night)", r"(?:(?P<mod>later|earlier)\s+)?(?P<rel>that(?:\s+same)?|the\s+same|the\s+following|the\s+previous|the\s+preceding|the\s+prior|the\s+next)\s+(?P<unit>day|month|year|morning|afternoon|evening|night)\b(?!\s+or\b)(?!['’]s\b)"
      # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
      r"|the\s+(?P<unit2>day|night|morning|afternoon|evening|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
+    # "for the rest of the month", "later in the week": that unit of the date in focus
+    _Rule(r"(?i:day|week|month)", r"(?:the\s+rest\s+of\s+|(?<=later\sin\s)|(?<=earlier\sin\s))(?P<rel>the)\s+(?P<unit>day|week|month)\b(?P<dir>)(?P<mod>)(?P<unit2>)", _on_that_unit, 3),
     # relative
     _Rule(_T_UNIT, rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b(?!\s+of\b)", _on_rel_unit, 1),  # "the weekend of 12-13 January": the dates say which
@@ -1632,6 +1659,7 @@ _RULES: list[_Rule] = [
     # wire-service clock times: "at 1830 GMT", "0630 hrs"
     _Rule(r"GMT|UTC|hrs|(?i:hours\s+gmt)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT)\b(?P<ampm>)", _on_clock, 2),
     _Rule(_T_DIGIT, rf"(?:between|from)\s+(?P<first>(?P<h1>[01]?\d|2[0-3])(?:[:.](?P<m1>[0-5]\d))?)\s*(?:and|to|until|till|[-–])\s*(?P<second>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),
+    _Rule(_T_DIGIT, r"(?<![\d:.,$/-])(?P<first>(?P<h1>1[0-2]|0?[1-9])(?::(?P<m1>[0-5]\d))?)\s*[-–]\s*(?P<second>(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),  # "3-5 p.m."
     _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
     # "between 12 and 18 months": the first number is a duration of its own (the second is found as usual)
     _Rule(r"(?i:between)", rf"\bbetween\s+(?P<num>\d+|{lex.NUMBER_WORD_RX})(?=\s+(?:and|to)\s+(?:\d+|{lex.NUMBER_WORD_RX})\s+(?P<unit>{lex.UNIT_RX})\b)", _on_range_first_number, 1),
@@ -2243,12 +2271,25 @@ def _can_be_focus(cand: _Cand, text: str, previous: _Cand | None) -> bool:
         return False
     if cand.anchor and not cand.anchor.startswith(("shift:", "dom:", "season:")):
         return False
+    if _names_an_event(cand, text):
+        return False
     if not _PERIOD_END_BEFORE.search(text, max(0, cand.start - 12), cand.start):
         return True
     return previous is None or previous.type == "DURATION" or cand.start - previous.end > 12
 
 
 _PERIOD_END_BEFORE = re.compile(r"\b(?:ended|ending|through|to)\s+$", re.I)
+_THE_BEFORE = re.compile(r"\bthe\s+(?:[a-z]+-[a-z]+\s+)?$", re.I)
+_EVENT_NOUN_AFTER = re.compile(
+    r",?\s+(?!(?:and|or|to|at|in|on|of|for|from|with|by|was|were|is|are|had|has|have|when|that|which|as|but|after"
+    r"|before|until|through|than|then|while|where|who|will|would|could|local|time|morning|afternoon|evening|night)\b)[a-z]{3,}\b")
+
+
+def _names_an_event(cand: _Cand, text: str) -> bool:
+    """'the Nov. 22, 1988, torture slaying', 'the pre-dawn Jan. 17 earthquake': a date used as
+    the name of an event recalls it; it does not move the story to that day."""
+    return (cand.type == "DATE" and _THE_BEFORE.search(text, max(0, cand.start - 20), cand.start) is not None
+            and _EVENT_NOUN_AFTER.match(text, cand.end) is not None)
 
 
 # ------------------------------------------------------------------ finishing

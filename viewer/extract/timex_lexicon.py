@@ -188,7 +188,7 @@ WEEKDAY_HOLIDAYS: dict[str, tuple[int, int, int]] = {
     "memorial day": (5, 1, -1), "martin luther king day": (1, 1, 3), "columbus day": (10, 1, 2),
 }
 HOLIDAY_RX = (
-    r"(?-i:Christmas(?:\s+(?:Day|Eve))?|Boxing\s+Day|New\s+Year['’]s\s+(?:Day|Eve)|Independence\s+Day"
+    r"(?-i:Christmas(?:\s+(?:Day|Eve))?|Boxing\s+Day|New\s+Year['’]?s\s+(?:Day|Eve)|Independence\s+Day"
     r"|the\s+Fourth\s+of\s+July|July\s+Fourth|Halloween|Valentine['’]s\s+Day|Veterans\s+Day|Armistice\s+Day"
     r"|Thanksgiving(?:\s+Day)?|Labor\s+Day|Memorial\s+Day|Martin\s+Luther\s+King\s+Day|Columbus\s+Day"
     r"|Election\s+Day|Easter(?:\s+Sunday)?|Good\s+Friday)(?![\w-])"
