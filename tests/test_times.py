@@ -1143,3 +1143,57 @@ def test_police_and_board_wording(text: str, expected: list[tuple[str, str]]) ->
 )
 def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, str]]) -> None:
     assert spans_of(text, dt.date(2024, 11, 15)) == expected
+
+
+@pytest.mark.parametrize(
+    "reference, text, expected",
+    [
+        # found in real news the tagger had not seen (see benchmarks/README.md, "held-out")
+        ("2021-05-14", 'She was driving a 2011 Ford Taurus when it struck a 2020 Toyota Prius.',
+         []),
+        ("2021-05-14", 'In 2015 Ford recalled its trucks.',
+         [('2015', '2015')]),
+        ("2006-11-17", 'Schembechler, a seven-time coach of the year, died on Friday.',
+         [('Friday', '2006-11-17')]),
+        ("2020-08-04", 'The record set on Friday last week was broken; talks resume Monday next week.',
+         [('Friday last week', '2020-07-31'), ('Monday next week', '2020-08-10')]),
+        ("1996-04-20", 'A tornado ripped through Ogden around 10 p.m. EDT Friday night.',
+         [('around 10 p.m. EDT Friday night', '1996-04-19T22:00')]),
+        ("2020-08-27", 'It could take weeks to restore power. After decades of false hopes, it worked.',
+         [('weeks', 'PXW'), ('decades', 'PXDE')]),
+        ("2006-11-17", 'The teams are expecting 106,000 fans Saturday.',
+         [('Saturday', '2006-11-18')]),
+        ("2006-11-17", "He died on the eve of Michigan's pivotal game on Saturday.",
+         [('Saturday', '2006-11-18')]),
+        ("2019-11-28", 'His visit on Wednesday and Thursday has been arranged.',
+         [('Wednesday', '2019-12-04'), ('Thursday', '2019-12-05')]),
+        ("2019-11-28", 'Talks were held Wednesday and Thursday.',
+         [('Wednesday', '2019-11-27'), ('Thursday', '2019-11-28')]),
+        ("2016-04-12", 'OPEC ministers meet this Sunday in Doha.',
+         [('this Sunday', '2016-04-17')]),
+        ("2006-12-08", 'A new launch attempt was set for 8:47 p.m. Saturday.',
+         [('8:47 p.m. Saturday', '2006-12-09T20:47')]),
+        ("2020-11-16", 'The station will be their home until spring. Crews worked there until spring.',
+         [('spring', '2021-SP'), ('spring', '2020-SP')]),
+        ("2009-04-29", 'More deaths are expected in the coming days.',
+         [('the coming days', 'PXD')]),
+        ("1990-03-11", 'Judge Park ordered jurors to return Wednesday for sentencing.',
+         [('Wednesday', '1990-03-14')]),
+        ("1990-03-11", 'The jury took 11 hours Saturday to convict him in the Nov. 22, 1988, slaying. It returned its verdict at 9 p.m.',
+         [('11 hours', 'PT11H'), ('Saturday', '1990-03-10'), ('Nov. 22, 1988', '1988-11-22'), ('9 p.m.', '1990-03-10T21:00')]),
+        ("2019-09-28", 'Savage scored a touchdown before the end of the quarter and kicked a field goal early in the second quarter.',
+         []),
+        ("2019-09-28", 'Profit rose in the first quarter of the year; revenue fell in the second quarter.',
+         [('the first quarter of the year', '2019-Q1'), ('the second quarter', '2019-Q2')]),
+        ("1996-06-12", 'Astronomers persisted after decades of dashed hopes.',
+         [('decades', 'PXDE')]),
+        ("2013-08-16", 'He bought diapers for a family New Years Eve party.',
+         [('New Years Eve', '2012-12-31')]),
+        ("2021-04-22", 'Visitation will be 3-5 p.m. Sunday at the funeral home.',
+         [('3', '2021-04-25T15:00'), ('5 p.m. Sunday', '2021-04-25T17:00')]),
+        ("2006-07-18", 'Temperatures will stay high for the rest of the month, and storms follow later in the week.',
+         [('the rest of the month', '2006-07'), ('the week', '2006-W29')]),
+    ],
+)
+def test_patterns_from_unseen_news(reference: str, text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans_of(text, dt.date.fromisoformat(reference)) == expected

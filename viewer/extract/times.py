@@ -1936,10 +1936,12 @@ def _order_weekday_ranges(cands: list[_Cand], text: str, ctx: _Context) -> None:
     for first, second in zip(cands, cands[1:]):
         if not (_BARE_WEEKDAY.match(text, first.start) and _BARE_WEEKDAY.match(text, second.start)):
             continue
-        if not (_FULL_DAY.match(first.value) and _FULL_DAY.match(second.value)) or not _is_range(text, first, second):
+        if not (_FULL_DAY.match(first.value) and _FULL_DAY.match(second.value)):
             continue
         start, end = dt.date.fromisoformat(first.value[:10]), dt.date.fromisoformat(second.value[:10])
-        if start <= end:
+        next_day_pair = (re.fullmatch(r"\s+and\s+", text[first.end:second.start]) is not None
+                         and end.isoweekday() == start.isoweekday() % 7 + 1)  # "visit on Wednesday and Thursday"
+        if start <= end or not (next_day_pair or _is_range(text, first, second)):
             continue
         if ctx.tense(first.start, second.end) == "future":
             second.value = (end + dt.timedelta(days=7)).isoformat() + second.value[10:]
