@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
@@ -150,9 +151,10 @@ class _Context:
         quarters and halves are periods of play, not of the calendar. Written by hand: no
         library knows, and the choice is the document's."""
         if self._about_a_game is None:
-            sport = len(_GAME_WORDS.findall(self.text))
-            money = len(_MONEY_WORDS.findall(self.text))
-            self._about_a_game = sport >= 2 and sport > money
+            self._about_a_game = False
+            if sum(1 for _ in itertools.islice(_GAME_WORDS.finditer(self.text), 2)) == 2:  # most texts stop here
+                sport = len(_GAME_WORDS.findall(self.text))
+                self._about_a_game = sport > len(_MONEY_WORDS.findall(self.text))
         return self._about_a_game
 
     @staticmethod
@@ -1619,7 +1621,7 @@ _RULES: list[_Rule] = [
      # "the day before" ends its clause; "the day before the vote" is anchored to an event we cannot date
      r"|the\s+(?P<unit2>day|night|morning|afternoon|evening|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
     # "for the rest of the month", "later in the week": that unit of the date in focus
-    _Rule(r"(?i:day|week|month)", r"(?:the\s+rest\s+of\s+|(?<=later\sin\s)|(?<=earlier\sin\s))(?P<rel>the)\s+(?P<unit>day|week|month)\b(?P<dir>)(?P<mod>)(?P<unit2>)", _on_that_unit, 3),
+    _Rule(r"(?i:rest\s+of\s+the|(?:later|earlier)\s+in\s+the)", r"(?:the\s+rest\s+of\s+|(?<=later\sin\s)|(?<=earlier\sin\s))(?P<rel>the)\s+(?P<unit>day|week|month)\b(?P<dir>)(?P<mod>)(?P<unit2>)", _on_that_unit, 3),
     # relative
     _Rule(_T_UNIT, rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b(?!\s+of\b)", _on_rel_unit, 1),  # "the weekend of 12-13 January": the dates say which
