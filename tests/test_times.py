@@ -1193,6 +1193,8 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('3', '2021-04-25T15:00'), ('5 p.m. Sunday', '2021-04-25T17:00')]),
         ("2006-07-18", 'Temperatures will stay high for the rest of the month, and storms follow later in the week.',
          [('the rest of the month', '2006-07'), ('the week', '2006-W29')]),
+        ("2004-01-05", 'Lange went missing the night of December 30; he was seen on the morning of Friday, Jan. 2.',
+         [('the night of December 30', '2003-12-30TNI'), ('the morning of Friday, Jan. 2', '2004-01-02TMO')]),
     ],
 )
 def test_patterns_from_unseen_news(reference: str, text: str, expected: list[tuple[str, str]]) -> None:

@@ -1854,6 +1854,21 @@ def _absorb_week_of(cands: list[_Cand], text: str) -> list[_Cand]:
     return out
 
 
+_PART_OF = re.compile(r"\b(?:the|that)\s+(?:(?:early|late)\s+)?(?P<part>morning|afternoon|evening|night)\s+of\s+$", re.I)
+
+
+def _absorb_part_of_day_of(cands: list[_Cand], text: str) -> None:
+    """'the night of December 30' is one TIME on that day (2003-12-30TNI), as 'Friday night' is."""
+    for index, cand in enumerate(cands):
+        if cand.type != "DATE" or not _DAY_VALUE.fullmatch(cand.value):
+            continue
+        floor = cands[index - 1].end if index else 0
+        prefix = _PART_OF.search(text, max(floor, cand.start - 30), cand.start)
+        if prefix is not None:
+            part = lex.PARTS_OF_DAY[prefix["part"].lower()]
+            cand.start, cand.type, cand.value = prefix.start(), "TIME", f"{cand.value}T{part}"
+
+
 def _week_of_day(value: str, ordinal: str | None) -> dt.date | None:
     """A day inside the week meant: the named day, or the nth week's middle day of a month."""
     if ordinal is None:
@@ -2387,6 +2402,7 @@ def tag_times(text: str, reference: dt.date | dt.datetime | None = None) -> list
     chosen = _merge_date_and_time(chosen, text)
     _date_clocks_before_a_bracketed_time(chosen, text)
     chosen = _absorb_week_of(chosen, text)
+    _absorb_part_of_day_of(chosen, text)
     _propagate_range_years(chosen, text)
     _align_month_pairs(chosen, ctx)
     _order_weekday_ranges(chosen, text, ctx)
