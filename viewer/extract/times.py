@@ -1412,6 +1412,13 @@ def _on_clock(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _time_cand(match, ctx, part) if part else None
 
 
+def _on_wire_clock(match: re.Match[str], ctx: _Context) -> _Cand | None:
+    """'at 1830 GMT', '0530 local time', 'at 2200 hours'; but '2000 hours of community service' is a length."""
+    if match["hours"] and not _CLOCK_PREPOSITION_BEFORE.search(ctx.text, max(0, match.start() - 10), match.start()):
+        return None
+    return _on_clock(match, ctx)
+
+
 def _clock_part(hour: int, minute: int, ampm: str) -> str | None:
     """'T17:30' for 5:30 with 'pm' (or 'in the afternoon'); None for an hour past 23."""
     if ampm.endswith(("afternoon", "evening", "night")):
@@ -1659,7 +1666,7 @@ _RULES: list[_Rule] = [
     _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$])(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b|o['’]clock|in\s+the\s+(?:morning|afternoon|evening)\b|at\s+night\b)(?:\s+(?P<tz>[ECMP][SD]T|GMT|UTC|ET|local\s+time|(?:Eastern|Central|Mountain|Pacific)\s+(?:(?:Standard|Daylight)\s+)?[Tt]ime)\b)?", _on_clock, 2),
     _Rule(_T_DIGIT, rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?:\s+(?P<tz>GMT|UTC|[ECMP][SD]T|local\s+time|(?:Eastern|Central|Mountain|Pacific)\s+(?:(?:Standard|Daylight)\s+)?[Tt]ime)\b)?(?P<ampm>)", _on_clock, 1),
     # wire-service clock times: "at 1830 GMT", "0630 hrs"
-    _Rule(r"GMT|UTC|hrs|(?i:hours\s+gmt)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT)\b(?P<ampm>)", _on_clock, 2),
+    _Rule(r"GMT|UTC|hrs|(?i:hours)|(?i:local\s+time)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT|(?i:local\s+time)|(?P<hours>hours))\b(?P<ampm>)", _on_wire_clock, 3),
     _Rule(_T_DIGIT, rf"(?:between|from)\s+(?P<first>(?P<h1>[01]?\d|2[0-3])(?:[:.](?P<m1>[0-5]\d))?)\s*(?:and|to|until|till|[-–])\s*(?P<second>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),
     _Rule(_T_DIGIT, r"(?<![\d:.,$/-])(?P<first>(?P<h1>1[0-2]|0?[1-9])(?::(?P<m1>[0-5]\d))?)\s*[-–]\s*(?P<second>(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),  # "3-5 p.m."
     _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
