@@ -1197,6 +1197,8 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('the night of December 30', '2003-12-30TNI'), ('the morning of Friday, Jan. 2', '2004-01-02TMO')]),
         ("2015-03-10", 'Polls close at 2100 local time. The curfew starts at 2200 hours; he did 2000 hours of community service.',
          [('2100 local time', '2015-03-10T21:00'), ('2200 hours', '2015-03-10T22:00'), ('2000 hours', 'PT2000H')]),
+        ("2018-06-14", 'Early voting began Monday and ends Friday. The president leaves for Paris on Saturday. The talks did not resume Tuesday.',
+         [('Monday', '2018-06-11'), ('Friday', '2018-06-15'), ('Saturday', '2018-06-16'), ('Tuesday', '2018-06-12')]),
     ],
 )
 def test_patterns_from_unseen_news(reference: str, text: str, expected: list[tuple[str, str]]) -> None:

@@ -68,6 +68,7 @@ _FUTURE_CUE = (
     r"|(?:planned|planning|hopes?|hoped|hoping|wants?|wanted|agreed|agrees|promised|promises|vowed|vows|threatened"
     r"|threatens|intended|decided|decides|asked|invited|ordered|urged|prepared|preparing|ready|able)\s+to"
     r"|(?:is|are)\s+(?:not\s+)?(?:expected|forecast|predicted|projected)|expecting|forecasts?|begins?|starts?|opens|resumes?|reopens?|takes?\s+effect|kicks?\s+off|gets?\s+under\s+way"
+    r"|ends|closes|meets|(?:re)?convenes|concludes|wraps\s+up|arrives|departs|(?:leaves|heads|travels|flies)\s+(?:for|to)|goes\s+into\s+effect"
     r"|(?:has|have)\s+been\s+(?:arranged|scheduled|planned|set|fixed|slated|called|convened|rescheduled)"
     r"|of\s+record|planned|planning|as\s+soon\s+as|as\s+early\s+as|(?:is|are)\s+(?:due\s+)?to(?=\s+[a-z]+\b)"
 )
@@ -93,6 +94,7 @@ _ADJECTIVE_PLANNED = re.compile(r"planned|scheduled", re.I)
 _ADVERB_BEFORE = re.compile(r"\b[a-z]+ly\s+$", re.I)
 _PLAN_IN_THE_PAST_BEFORE = re.compile(
     r"\b(?:had|had\s+been|previously)\s+(?:(?:due|scheduled|set|slated|expected|planned)\s+to\s+)?$", re.I)
+_DENIED_BEFORE = re.compile(r"\b(?:did\s+not|didn['’]t|never)\s+$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|being|is|are|am|to|will|would|could|can|may|might|should|must)\s+$", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
 _ABBREVIATION_BEFORE = re.compile(
@@ -205,6 +207,8 @@ class _Context:
                 kind = "past"  # "had been due to expire Friday", "as previously planned": a plan already past
             if kind == "future" and match.start() >= end and _PAST_INTENT.match(match.group()) and not self.text[end:match.start()].strip():
                 kind = "past"  # "Roth on Thursday agreed to plead guilty": the date is the agreeing's
+            if kind == "future" and _DENIED_BEFORE.search(self.text, max(0, match.start() - 12), match.start()):
+                kind = "past"  # "the talks did not resume Tuesday"
             if kind == "past" and not self._is_past_cue(match):
                 continue
             if match.end() <= start:
