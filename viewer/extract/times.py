@@ -1931,13 +1931,27 @@ def _align_month_pairs(cands: list[_Cand], ctx: _Context) -> None:
             continue
         if not _RANGE_GLUE.fullmatch(text, first.end, second.start) or not text[first.end:second.start].strip():
             continue
-        year = int(second.value[:4])
-        if ctx.ref is not None and (year, second.month) > (ctx.ref.year, ctx.ref.month) and (
-                ctx.tense(first.start, second.end) == "past"):
+        year, tense = int(second.value[:4]), ctx.tense(first.start, second.end)
+        if ctx.ref is not None and tense is None:
+            year = _year_nearest_a_pair(ctx.ref, first.month, second.month, year)
+        elif ctx.ref is not None and (year, second.month) > (ctx.ref.year, ctx.ref.month) and tense == "past":
             year -= 1
-            second.value = f"{year:04d}{second.value[4:]}"
+        second.value = f"{year:04d}{second.value[4:]}"
         year -= first.month > second.month
         first.value = f"{year:04d}{first.value[4:]}"
+
+
+def _year_nearest_a_pair(ref: dt.date, first_month: int, second_month: int, guess: int) -> int:
+    """With no tense to go by, 'from June 1 to Nov. 30' is the stretch nearest the reference
+    (the one holding it, if any): the coming June to November when written in April."""
+    here = ref.year * 12 + ref.month
+
+    def distance(end_year: int) -> int:
+        end = end_year * 12 + second_month
+        start = (end_year - (first_month > second_month)) * 12 + first_month
+        return 0 if start <= here <= end else min(abs(start - here), abs(end - here))
+
+    return min((guess, ref.year - 1, ref.year, ref.year + 1), key=distance)
 
 
 _FULL_DAY = re.compile(r"\d{4}-\d\d-\d\d")
