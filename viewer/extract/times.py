@@ -2148,6 +2148,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     story: _Cand | None = None  # the date a story is told at ("On 24 February 2022, ..."), see _follow_a_story_year
     story_goes_on = False  # ... and whether it carries over into the sentences after its own
     opening_year: _Cand | None = None  # "In 2023, talks began in March": a year that opens its sentence
+    day_focus: str | None = None  # the last day in focus not after the reference, for a past clock time
     for cand in cands:
         followed = (story is not None and cand.year_guessed
                     and _follow_a_story_year(cand, story, story_goes_on, ctx))
@@ -2156,6 +2157,9 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
         if _opens_with_a_past_year(cand, ctx):
             opening_year = cand
         own_focus = _focus_for_its_tense(cand, focus, past_focus, ctx) if cand.time_of_day or _DAY_ANCHOR.match(cand.anchor or "") else focus
+        if cand.time_of_day and day_focus is not None and not _DAY_VALUE.fullmatch((own_focus or "")[:10]) and (
+                ctx.tense(cand.start, cand.end) == "past"):
+            own_focus = day_focus  # "began Monday, two years after the fall in June 2014 ... began at 6 a.m.": Monday's
         if cand.time_of_day and own_focus is not None and _DAY_VALUE.fullmatch(own_focus[:10]):
             cand.value, cand.needs_reference = own_focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
         if cand.anchor:
@@ -2176,6 +2180,8 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             focus = cand.value
             if ctx.ref is None or not _starts_after(focus, ctx.ref):
                 past_focus = focus
+                if _DAY_VALUE.fullmatch(focus[:10]):
+                    day_focus = focus[:10]
         elif cand.needs_reference and cand.type in ("DATE", "TIME"):
             focus = None  # "last week" with no reference date: what follows is not anchored to older dates
         previous = cand
