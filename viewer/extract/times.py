@@ -780,6 +780,8 @@ def _quarter_value(ctx: _Context, quarter: int, year: int | None, rel: str, star
     ref_q = cal.quarter_of(ctx.ref)
     if rel in ("next", "coming"):
         return f"{ctx.ref.year if quarter >= ref_q else ctx.ref.year + 1}-Q{quarter}", False
+    if quarter > ref_q and ctx.tense(start, end) == "future":
+        return f"{ctx.ref.year}-Q{quarter}", False  # "expects fourth-quarter sales of $61 billion", said in July
     return f"{ctx.ref.year if quarter <= ref_q else ctx.ref.year - 1}-Q{quarter}", False
 
 
