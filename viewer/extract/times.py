@@ -1046,7 +1046,9 @@ def _on_rel_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return _the_weekend(match, ctx)
     rel = _rel_word(raw_rel)
     modifier = _modifier(match)
-    if ((raw_rel in ("the past", "the last", "the next", "the coming") and not match["mod"] and unit not in _CALENDAR_UNITS)
+    stretch = raw_rel in ("the past", "the last", "the next", "the coming") and not match["mod"]
+    if ((stretch and (unit not in _CALENDAR_UNITS or (unit in ("week", "month") and _OVER_BEFORE.search(
+            ctx.text, max(0, match.start() - 12), match.start()))))
             or (raw_rel == "the following" and unit in ("decade", "century"))):  # "over the following decade": from a past date
         return _Cand(match.start(), match.end(), "DURATION", _duration_value(1, unit), modifier)
     offset = _rel_offset(rel)
@@ -1060,6 +1062,10 @@ def _on_rel_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
     if ctx.ref is None:
         return _Cand(match.start(), match.end(), "DATE", _unknown_value(_UNIT_PRECISION[unit]), modifier, True)
     return _Cand(match.start(), match.end(), "DATE", _shift_value(ctx.ref, unit, offset), modifier)
+
+
+# "deaths over the past week": a stretch, P1W (but TimeBank writes "over the past year" as the year)
+_OVER_BEFORE = re.compile(r"\b(?:over|during|throughout)\s+$", re.I)
 
 
 def _the_weekend(match: re.Match[str], ctx: _Context) -> _Cand:
