@@ -1205,6 +1205,8 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('fourth-quarter', '2019-Q4'), ('Last year', '2018'), ('fourth-quarter', '2018-Q4')]),
         ("2015-06-08", 'Deaths over the past week rose to 12; cases rose in the past week.',
          [('the past week', 'P1W'), ('the past week', '2015-W23')]),
+        ("2022-03-24", 'MPs passed the Companies (Amendment) Bill 2022, the Supply (2021) Bill 2022 and a bill tabled in 2021.',
+         [('2021', '2021')]),
         ("2020-04-02", 'Hurricane season runs from June 1 to Nov. 30. Last year it was busy from June 1 to Nov. 30.',
          [('June 1', '2020-06-01'), ('Nov. 30', '2020-11-30'), ('Last year', '2019'), ('June 1', '2019-06-01'), ('Nov. 30', '2019-11-30')]),
     ],

@@ -92,7 +92,8 @@ NOT_YEAR_FOLLOWERS = re.compile(
     r"|people\b|persons?\b|men\b|women\b|children\b|troops\b|soldiers\b|fighters\b|militants\b"
     r"|civilians\b|refugees\b|families\b|homes\b|houses\b|cases\b|deaths\b|votes\b|shares\b|units\b"
     r"|jobs\b|workers\b|employees\b|members\b|residents\b|prisoners\b|vehicles\b|cars\b|points?\b"
-    r"|GMT\b|UTC\b|hrs\b|hours\s+GMT\b|times\b|calories\b|words\b|pages\b|rounds\b|rpm\b|mph\b|hz\b|mhz\b|mm\b|cm\b|[0-9])",
+    r"|GMT\b|UTC\b|hrs\b|hours\s+GMT\b|times\b|calories\b|words\b|pages\b|rounds\b|rpm\b|mph\b|hz\b|mhz\b|mm\b|cm\b|[0-9]"
+    r"|\)\s+(?:Bill|Act)\b)",  # "the Supplementary Supply (2021) Bill 2022": part of a title
 )
 #: A year written after a month, day or season ("29 May 1453", "the spring of 1066"): the date word
 #: makes a number from 1000 on a year, where a bare number needs 1500 (see YEAR_RX) ...
@@ -103,7 +104,8 @@ NOT_A_COUNT_AHEAD = rf"(?!{NOT_YEAR_FOLLOWERS.pattern})"
 #: Words before a 4-digit number that show it is a price, a route, a flight...
 NOT_YEAR_PRECEDERS = re.compile(
     r"(?:[$€£¥#№]|\bNo\.|\bno\.|\bnumber|\bRoute|\bFlight|\bflight|\bResolution|\bresolution|\bRoom"
-    r"|\broom|\bModel|\bBoeing|\bAirbus|\bWindows|\bPage|\bpage|\bpp?\.|\bcode|\bCode|[0-9][.,:/]?)\s*$"
+    r"|\broom|\bModel|\bBoeing|\bAirbus|\bWindows|\bPage|\bpage|\bpp?\.|\bcode|\bCode|[0-9][.,:/]?"
+    r"|\bAct|\bBill)\s*$"  # "the Security Offences Act 2012", "the Finance Bill 2022": titles (but "the Act of 1989" is a year)
 )
 
 #: Vehicle makes: "a 2011 Ford Taurus", "Kopp's 1987 Chevrolet Cavalier" give a model year, not a date.
