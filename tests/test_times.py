@@ -426,9 +426,11 @@ def test_a_year_ago_ignores_a_focus_still_to_come() -> None:
         ("year end", "2019-12-31"), ("a year ago", "2018")]
 
 
-def test_current_as_an_adjective_is_the_present() -> None:
-    assert spans_of("It was delayed because of current market conditions.") == [("current", "PRESENT_REF")]
-    # the longer expression wins: "the current quarter" is a quarter, not the present
+def test_current_as_an_adjective_is_not_a_time() -> None:
+    # TimeBank tagged "current market conditions" as PRESENT_REF; TempEval-3 platinum and the
+    # news annotated since never do, so the bare adjective is left alone
+    assert spans_of("It was delayed because of current market conditions.") == []
+    # "the current quarter" is a quarter
     assert spans_of("Sales will grow in the current quarter.") == [("the current quarter", "2019-Q1")]
 
 

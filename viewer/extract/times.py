@@ -1405,11 +1405,6 @@ def _on_ref_word(match: re.Match[str], ctx: _Context) -> _Cand | None:
     return _Cand(match.start(), match.end(), "DATE" if value.endswith("_REF") else "DURATION", value, priority=-1)
 
 
-def _on_ref_adjective(match: re.Match[str], ctx: _Context) -> _Cand | None:
-    """'current market conditions': TimeBank marks the adjective as the present (PRESENT_REF)."""
-    return _Cand(match.start(), match.end(), "DATE", "PRESENT_REF", priority=-1)
-
-
 _TIME_SUFFIX = re.compile(r"a\.?m\.?|p\.?m\.?|o'clock|o’clock", re.I)
 
 
@@ -1657,7 +1652,6 @@ _RULES: list[_Rule] = [
      r"|recently|lately|the\s+past|recent\s+times"
      r"|past\s+(?:years|months|decades)|the\s+(?:near\s+|distant\s+)?future|the\s+(?:near|long|short)\s+term"
      r"|(?:the\s+)?coming\s+(?:days|weeks|months|years|quarters)|future\s+quarters)\b", _on_ref_word, 0),
-    _Rule(r"(?i:current)", r"(?P<adj>current)(?=\s+[a-z])", _on_ref_adjective, -1),
     # durations
     _Rule(_T_UNIT, rf"{_APPROXP}(?:(?P<the>the)\s+(?P<rel>past|last|next|first|coming|previous|following|final|latest|remaining|initial|last\s+few|past\s+few|next\s+few)\s+)?(?P<num>{lex.NUMBER_RX})(?P<frac>\s+1/2|\s*½|\s+and\s+a\s+half)?(?:\s+|-)(?:(?:more|additional|full|straight|consecutive|long|short|whole|entire)\s+)?(?P<unit>{lex.UNIT_RX})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so)?(?P<tail>(?:\s+|-)(?:ago|earlier|before|later|from\s+now|hence|old|long))?\b", _on_duration, 2),
     _Rule(_T_UNIT, rf"\b(?:for|over|in|within)\s+(?P<unit>years|months|weeks|days|decades|hours|centuries)\b(?!\s+(?:ago|of|to\s+come))", _on_vague_plural, 0),
