@@ -1397,9 +1397,16 @@ _REF_WORDS = {
 }
 
 
+# "the future of Jerusalem" (a subject, not a time), "his now-defunct party", "talks as recently as May"
+# and "most recently in May" (the date that follows is the time)
+_NOT_A_REF_WORD = re.compile(r"\bthe\s+future\s+of\b|\bnow-|\b(?:as|most)\s+recently\b", re.I)
+
+
 def _on_ref_word(match: re.Match[str], ctx: _Context) -> _Cand | None:
     key = re.sub(r"\s+", " ", match.group().lower())
     if key == "the moment" and not re.search(r"\bat\s+$", ctx.text[max(0, match.start() - 4):match.start()], re.I):
+        return None
+    if _NOT_A_REF_WORD.search(ctx.text, max(0, match.start() - 5), match.end() + 4):
         return None
     value = _REF_WORDS[key]
     return _Cand(match.start(), match.end(), "DATE" if value.endswith("_REF") else "DURATION", value, priority=-1)
@@ -1470,8 +1477,15 @@ def _time_cand(match: re.Match[str], ctx: _Context, part: str, start: int | None
     return _Cand(start, end, "TIME", f"{ctx.ref.isoformat()}{part}", modifier, time_of_day=part)
 
 
+_MEASURE_BEFORE = re.compile(  # "100,000 barrels per day", "60 miles per hour": a unit of rate, not a recurrence
+    r"\b(?:barrels|bpd|tons|tonnes|gallons|litres|liters|cubic\s+\w+|megawatts|kilowatts|miles|kilometres|kilometers"
+    r"|km|dollars|cents|euros|pounds|calories|words|frames|revolutions|beats)\s+$", re.I)
+
+
 def _on_set(match: re.Match[str], ctx: _Context) -> _Cand | None:
     what = match["what"]
+    if match.group().lower().startswith("per") and _MEASURE_BEFORE.search(ctx.text, max(0, match.start() - 16), match.start()):
+        return None
     lowered = what.lower().rstrip(".")
     if lowered in lex.WEEKDAYS:
         value = f"XXXX-WXX-{lex.weekday_number(what)}"
