@@ -1056,6 +1056,9 @@ def _on_rel_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return None
     if unit == "quarter" and raw_rel == "the latest":
         offset = -1
+    if (unit == "weekend" and offset == 0 and ctx.ref is not None and ctx.ref.isoweekday() <= 5
+            and ctx.tense_cue(match.start(), match.end(), deadlines=False)[0] == "past"):
+        offset = -1  # "had held up before this weekend", written on a Tuesday: the weekend just past
     if (unit == "year" and offset == 0 and modifier == "END" and ctx.ref is not None
             and ctx.ref.month <= 3 and ctx.tense_cue(match.start(), match.end(), deadlines=False)[0] == "past"):
         offset = -1  # "the season peaked by the end of the year", written in March: the year just ended
