@@ -1214,6 +1214,8 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('May', '2022-05'), ('per day', 'P1D'), ('the future', 'FUTURE_REF')]),
         ("2014-09-16", 'The truce had held until this weekend. Talks resume this weekend.',
          [('this weekend', '2014-W37-WE'), ('this weekend', '2014-W38-WE')]),
+        ("2014-09-16", 'Shelling strained the 10-day-old ceasefire; a 44-year-old man and a 6-year-old boy survived the war.',
+         [('10-day-old', 'P10D')]),
         ("2020-04-02", 'Hurricane season runs from June 1 to Nov. 30. Last year it was busy from June 1 to Nov. 30.',
          [('June 1', '2020-06-01'), ('Nov. 30', '2020-11-30'), ('Last year', '2019'), ('June 1', '2019-06-01'), ('Nov. 30', '2019-11-30')]),
     ],

@@ -955,7 +955,8 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
         return None
     tail = (match["tail"] or "").strip(" -").lower()
     tail = re.sub(r"\s+", " ", tail)
-    if tail == "old" or _AGE_BEFORE.search(ctx.text, max(0, match.start() - 8), match.start()) or _AGE_AFTER.match(ctx.text, match.end()):
+    strife_age = tail == "old" and _STRIFE_AFTER.match(ctx.text, match.end())  # "a 10-day-old ceasefire": how long it has lasted
+    if (tail == "old" and not strife_age) or _AGE_BEFORE.search(ctx.text, max(0, match.start() - 8), match.start()) or _AGE_AFTER.match(ctx.text, match.end()):
         # an age ("52 years old", "a 136-year-old bank", "children ages 6 months and older"):
         # TimeBank leaves ages untagged
         return None
@@ -979,6 +980,9 @@ def _on_duration(match: re.Match[str], ctx: _Context) -> _Cand | None:
 
 
 _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
+_STRIFE_AFTER = re.compile(
+    r"\s+(?:(?:[a-z]+-)?[a-z]+\s+){0,2}?(?:truce|cease-?fire|war|insurgency|conflict|rebellion|uprising|siege|blockade|stand-?off"
+    r"|strike|crisis|dispute|feud|occupation|offensive|moratorium|embargo|protests?|revolt|civil\s+war)\b", re.I)
 _AGE_AFTER = re.compile(r"\s+(?:and|or)\s+(?:older|younger\b|(?:over|under|up)(?=\s*[,.;:)]|$))", re.I)
 _TODAY_AFTER = re.compile(r"\s+today\b", re.I)
 
