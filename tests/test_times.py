@@ -1216,6 +1216,8 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('this weekend', '2014-W37-WE'), ('this weekend', '2014-W38-WE')]),
         ("2014-09-16", 'Shelling strained the 10-day-old ceasefire; a 44-year-old man and a 6-year-old boy survived the war.',
          [('10-day-old', 'P10D')]),
+        ("2021-03-16", 'The coup reversed years of slow progress for children under 5 years of age, after the heady days of 2015.',
+         [('years', 'PXY'), ('days', 'PXD'), ('2015', '2015')]),
         ("2020-04-02", 'Hurricane season runs from June 1 to Nov. 30. Last year it was busy from June 1 to Nov. 30.',
          [('June 1', '2020-06-01'), ('Nov. 30', '2020-11-30'), ('Last year', '2019'), ('June 1', '2019-06-01'), ('Nov. 30', '2019-11-30')]),
     ],

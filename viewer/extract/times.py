@@ -983,7 +983,7 @@ _AGE_BEFORE = re.compile(r"\b(?:aged?|ages)\s+$", re.I)
 _STRIFE_AFTER = re.compile(
     r"\s+(?:(?:[a-z]+-)?[a-z]+\s+){0,2}?(?:truce|cease-?fire|war|insurgency|conflict|rebellion|uprising|siege|blockade|stand-?off"
     r"|strike|crisis|dispute|feud|occupation|offensive|moratorium|embargo|protests?|revolt|civil\s+war)\b", re.I)
-_AGE_AFTER = re.compile(r"\s+(?:and|or)\s+(?:older|younger\b|(?:over|under|up)(?=\s*[,.;:)]|$))", re.I)
+_AGE_AFTER = re.compile(r"\s+(?:(?:and|or)\s+(?:older|younger\b|(?:over|under|up)(?=\s*[,.;:)]|$))|of\s+age\b)", re.I)
 _TODAY_AFTER = re.compile(r"\s+today\b", re.I)
 
 
@@ -1680,7 +1680,9 @@ _RULES: list[_Rule] = [
     # "it could take weeks to restore power", "after decades of false hopes"
     _Rule(_T_UNIT, r"\b(?:take|takes|took|taking|taken|last|lasts|lasted|lasting|spend|spends|spent|spending|wait|waits|waited|waiting)"
                    r"\s+(?P<unit>years|months|weeks|days|decades|hours)\b(?!\s+(?:ago|to\s+come|later|earlier|before|after|from)\b)", _on_vague_plural, 0),
-    _Rule(_T_UNIT, r"\b(?:after|following|despite)\s+(?P<unit>years|months|weeks|decades|centuries)\s+of\b", _on_vague_plural, 0),
+    # "after decades of", "reversed years of slow progress", "confirming centuries of speculation", "the heady days of"
+    _Rule(_T_UNIT, r"\b(?!(?:the|these|those|of|in|many|several|few|first|last|final|early|latter)\b)[a-z]+\s+"
+                   r"(?P<unit>years|months|weeks|days|decades|centuries)\s+of\b(?!\s+(?:age|the|our|old)\b)", _on_vague_plural, 0),
     _Rule(r"(?i:ahead)", r"\bthe\s+(?P<unit>days|weeks|months|years)\s+(?P<ahead>ahead)\b", _on_vague_plural, 1),
     _Rule(r"(?i:while)", r"(?<=\bfor\s)a\s+while\b", _on_a_while, 0),
     _Rule(r"(?i:recent)", r"\b(?P<recent>recent)\s+(?P<unit>days|weeks|months|years|quarters|decades)\b", _on_vague_plural, 1),
