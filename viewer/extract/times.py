@@ -1697,7 +1697,7 @@ _RULES: list[_Rule] = [
     # wire-service clock times: "at 1830 GMT", "0630 hrs"
     _Rule(r"GMT|UTC|hrs|(?i:hours)|(?i:local\s+time)", rf"{_APPROXP}(?<![\d:.,$/])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)\s*(?P<tz>GMT|UTC|hrs\b|hours\s+GMT|(?i:local\s+time)|(?P<hours>hours))\b(?P<ampm>)", _on_wire_clock, 3),
     _Rule(_T_DIGIT, rf"(?:between|from)\s+(?P<first>(?P<h1>[01]?\d|2[0-3])(?:[:.](?P<m1>[0-5]\d))?)\s*(?:and|to|until|till|[-–])\s*(?P<second>(?P<h>[01]?\d|2[0-3])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),
-    _Rule(_T_DIGIT, r"(?<![\d:.,$/-])(?P<first>(?P<h1>1[0-2]|0?[1-9])(?::(?P<m1>[0-5]\d))?)\s*[-–]\s*(?P<second>(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),  # "3-5 p.m."
+    _Rule(_T_DIGIT, r"(?<![\d:.,$/-])(?P<first>(?P<h1>1[0-2]|0?[1-9])(?::(?P<m1>[0-5]\d))?)(?:\s*[-–]\s*|\s+or\s+)(?P<second>(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am\b|pm\b))", _on_clock_range, 2),  # "3-5 p.m.", "7 or 8 p.m."
     _Rule(r"(?i:noon|midday|midnight)", rf"{_APPROXP}(?P<named>noon|midday|midnight)\b", _on_named_time, 1),
     # "between 12 and 18 months": the first number is a duration of its own (the second is found as usual)
     _Rule(r"(?i:between)", rf"\bbetween\s+(?P<num>\d+|{lex.NUMBER_WORD_RX})(?=\s+(?:and|to)\s+(?:\d+|{lex.NUMBER_WORD_RX})\s+(?P<unit>{lex.UNIT_RX})\b)", _on_range_first_number, 1),
