@@ -1277,6 +1277,8 @@ def _on_that_unit(match: re.Match[str], ctx: _Context) -> _Cand | None:
     if ctx.ref is None:
         value = _unknown_value(_UNIT_PRECISION[shift_unit]) + (f"T{part}" if part else "")
         return _Cand(match.start(), match.end(), kind, value, modifier, True, anchor=anchor)
+    if part == "NI" and steps == 0 and ctx.tense(match.start(), match.end()) == "past":
+        steps = -1  # "explosions were heard throughout the night" with no day in focus: last night (as 'overnight')
     value = _shift_value(ctx.ref, shift_unit, steps) + (f"T{part}" if part else "")
     return _Cand(match.start(), match.end(), kind, value, modifier, anchor=anchor)
 
@@ -1657,6 +1659,8 @@ _RULES: list[_Rule] = [
      r"|the\s+(?P<unit2>day|night|morning|afternoon|evening|week|month|year)\s+(?P<dir>before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|as|he|she|they|it|we|I|police|officials)\b)", _on_that_unit, 3),
     # "for the rest of the month", "later in the week": that unit of the date in focus
     _Rule(r"(?i:rest\s+of\s+the|(?:later|earlier)\s+in\s+the)", r"(?:the\s+rest\s+of\s+|(?<=later\sin\s)|(?<=earlier\sin\s))(?P<rel>the)\s+(?P<unit>day|week|month)\b(?P<dir>)(?P<mod>)(?P<unit2>)", _on_that_unit, 3),
+    # "explosions were heard throughout the night", "spent the night", "into the evening": that part of the day in focus
+    _Rule(r"(?i:(?:throughout|through|into|spent)\s+the)", r"(?:(?<=throughout\s)|(?<=through\s)|(?<=into\s)|(?<=spent\s))(?P<rel>the)\s+(?P<unit>day|night|evening)\b(?P<dir>)(?P<mod>)(?P<unit2>)", _on_that_unit, 3),
     # relative
     _Rule(_T_UNIT, rf"{_MODP}(?P<rel>{_REL})\s+(?P<unit>week|weekend|month|year|quarter|decade|century|fiscal\s+year)\b", _on_rel_unit, 2),
     _Rule(r"(?i:weekend)", r"(?P<rel>the)\s+(?P<unit>weekend)\b(?!\s+of\b)", _on_rel_unit, 1),  # "the weekend of 12-13 January": the dates say which
