@@ -1222,6 +1222,8 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('1', '2001-11-29T13:00'), ('2 p.m.', '2001-11-29T14:00')]),
         ("2014-09-16", 'Shelling went on throughout the night. Those who arrived on Friday spent the night in the camp.',
          [('the night', '2014-09-15TNI'), ('Friday', '2014-09-12'), ('the night', '2014-09-12TNI')]),
+        ("2006-08-29", 'By midday Monday half the votes were counted; stocks rose in midday trading, and talks ended at noon.',
+         [('midday Monday', '2006-08-28TMI'), ('noon', '2006-08-28T12:00')]),
         ("2020-04-02", 'Hurricane season runs from June 1 to Nov. 30. Last year it was busy from June 1 to Nov. 30.',
          [('June 1', '2020-06-01'), ('Nov. 30', '2020-11-30'), ('Last year', '2019'), ('June 1', '2019-06-01'), ('Nov. 30', '2019-11-30')]),
     ],

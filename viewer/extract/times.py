@@ -1472,7 +1472,10 @@ def _on_clock_range(match: re.Match[str], ctx: _Context) -> list[_Cand] | None:
 
 def _on_named_time(match: re.Match[str], ctx: _Context) -> _Cand | None:
     word = match["named"].lower()
-    part = "T24:00" if word == "midnight" else "T12:00"
+    if word == "midday" and re.match(r"\s+trad", ctx.text[match.end():match.end() + 7]):
+        return None  # "in midday trading": a market session, not a time of the day
+    # noon is a clock time; "midday" is TimeML's part of the day MI, as news annotators write it
+    part = {"midnight": "T24:00", "noon": "T12:00"}.get(word, "TMI")
     return _time_cand(match, ctx, part)
 
 
