@@ -2181,6 +2181,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     story_goes_on = False  # ... and whether it carries over into the sentences after its own
     opening_year: _Cand | None = None  # "In 2023, talks began in March": a year that opens its sentence
     day_focus: str | None = None  # the last day in focus not after the reference, for a past clock time
+    focus_said_ago = False  # the focus is itself counted back from the reference ("a month ago")
     for cand in cands:
         followed = (story is not None and cand.year_guessed
                     and _follow_a_story_year(cand, story, story_goes_on, ctx))
@@ -2194,7 +2195,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             own_focus = day_focus  # "began Monday, two years after the fall in June 2014 ... began at 6 a.m.": Monday's
         if cand.time_of_day and own_focus is not None and _DAY_VALUE.fullmatch(own_focus[:10]):
             cand.value, cand.needs_reference = own_focus[:10] + cand.time_of_day, False  # "at 10 p.m." that day
-        if cand.anchor:
+        if cand.anchor and not (cand.anchor == "back_dct" and focus_said_ago):  # "up from a month ago ... than a year ago"
             value = _anchored_value(cand, own_focus, ctx)
             if value is not None:
                 cand.value, cand.needs_reference = value, False
@@ -2209,7 +2210,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
         elif focuses or _SEASON_VALUE.fullmatch(cand.value):
             story = None
         if focuses:
-            focus = cand.value
+            focus, focus_said_ago = cand.value, _SAID_AGO.search(ctx.text, cand.start, cand.end) is not None
             if ctx.ref is None or not _starts_after(focus, ctx.ref):
                 past_focus = focus
                 if _DAY_VALUE.fullmatch(focus[:10]):
@@ -2222,6 +2223,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             relative.value, relative.needs_reference = date.value, date.needs_reference
 
 
+_SAID_AGO = re.compile(r"\bago$", re.I)
 _DAY_ANCHOR = re.compile(r"shift:(?:day|week|month)|dom:")  # anchors that count days from the focus (not "a year earlier")
 
 
