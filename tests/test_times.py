@@ -1226,6 +1226,8 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('midday Monday', '2006-08-28TMI'), ('noon', '2006-08-28T12:00')]),
         ("2015-06-08", 'Gas rose 7 cents from a month ago. Still, that is 86 cents lower than a year ago.',
          [('a month ago', '2015-05'), ('a year ago', '2014')]),
+        ("1998-07-07", 'Yeltsin has assured Clinton many times, most recently in May, that the Duma would act.',
+         [('May', '1998-05')]),
         ("2020-04-02", 'Hurricane season runs from June 1 to Nov. 30. Last year it was busy from June 1 to Nov. 30.',
          [('June 1', '2020-06-01'), ('Nov. 30', '2020-11-30'), ('Last year', '2019'), ('June 1', '2019-06-01'), ('Nov. 30', '2019-11-30')]),
     ],

@@ -94,6 +94,7 @@ _ADJECTIVE_PLANNED = re.compile(r"planned|scheduled", re.I)
 _ADVERB_BEFORE = re.compile(r"\b[a-z]+ly\s+$", re.I)
 _PLAN_IN_THE_PAST_BEFORE = re.compile(
     r"\b(?:had|had\s+been|previously)\s+(?:(?:due|scheduled|set|slated|expected|planned)\s+to\s+)?$", re.I)
+_THAT_CLAUSE = re.compile(r"\bthat\b", re.I)
 _DENIED_BEFORE = re.compile(r"\b(?:did\s+not|didn['’]t|never)\s+$", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:be|being|is|are|am|to|will|would|could|can|may|might|should|must)\s+$", re.I)
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n")
@@ -200,6 +201,8 @@ class _Context:
                 if match.start() >= end or match.group()[0] == "M":
                     continue  # "warned on Thursday that strikes could...": the clause after says nothing
                 kind = "future"  # "rivers could burst their banks by Sunday" (not "could not be reached")
+            if kind == "future" and match.start() >= end and _THAT_CLAUSE.search(self.text, end, match.start()):
+                continue  # "assured him in May that the Duma would act": the clause after says nothing of May
             if kind == "future" and _ADJECTIVE_PLANNED.fullmatch(match.group()) and _ADVERB_BEFORE.search(
                     self.text, max(0, match.start() - 20), match.start()):
                 continue  # "the hastily planned trip": an adjective, not the verb of the sentence
