@@ -1228,6 +1228,9 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('a month ago', '2015-05'), ('a year ago', '2014')]),
         ("1998-07-07", 'Yeltsin has assured Clinton many times, most recently in May, that the Duma would act.',
          [('May', '1998-05')]),
+        ("1999-02-12", 'The trial wound toward a finish on Thursday. The Senate will vote today. '
+                       'Meeting from 10 a.m. until 7 p.m., senators heard 30 speeches.',
+         [('Thursday', '1999-02-11'), ('today', '1999-02-12'), ('10 a.m.', '1999-02-11T10:00'), ('7 p.m.', '1999-02-11T19:00')]),
         ("2020-04-02", 'Hurricane season runs from June 1 to Nov. 30. Last year it was busy from June 1 to Nov. 30.',
          [('June 1', '2020-06-01'), ('Nov. 30', '2020-11-30'), ('Last year', '2019'), ('June 1', '2019-06-01'), ('Nov. 30', '2019-11-30')]),
     ],

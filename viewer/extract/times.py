@@ -2185,6 +2185,8 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
     opening_year: _Cand | None = None  # "In 2023, talks began in March": a year that opens its sentence
     day_focus: str | None = None  # the last day in focus not after the reference, for a past clock time
     focus_said_ago = False  # the focus is itself counted back from the reference ("a month ago")
+    focus_cand: _Cand | None = None  # the expression that set the focus ...
+    focus_past_before: str | None = None  # ... and the past focus before it
     for cand in cands:
         followed = (story is not None and cand.year_guessed
                     and _follow_a_story_year(cand, story, story_goes_on, ctx))
@@ -2192,7 +2194,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             followed = _follow_an_opening_year(cand, opening_year, ctx)
         if _opens_with_a_past_year(cand, ctx):
             opening_year = cand
-        own_focus = _focus_for_its_tense(cand, focus, past_focus, ctx) if cand.time_of_day or _DAY_ANCHOR.match(cand.anchor or "") else focus
+        own_focus = _focus_for_its_tense(cand, focus, past_focus, ctx, focus_cand, focus_past_before) if cand.time_of_day or _DAY_ANCHOR.match(cand.anchor or "") else focus
         if cand.time_of_day and day_focus is not None and not _DAY_VALUE.fullmatch((own_focus or "")[:10]) and (
                 ctx.tense(cand.start, cand.end) == "past"):
             own_focus = day_focus  # "began Monday, two years after the fall in June 2014 ... began at 6 a.m.": Monday's
@@ -2214,6 +2216,7 @@ def _resolve_against_focus(cands: list[_Cand], ctx: _Context) -> None:
             story = None
         if focuses:
             focus, focus_said_ago = cand.value, _SAID_AGO.search(ctx.text, cand.start, cand.end) is not None
+            focus_cand, focus_past_before = cand, past_focus
             if ctx.ref is None or not _starts_after(focus, ctx.ref):
                 past_focus = focus
                 if _DAY_VALUE.fullmatch(focus[:10]):
@@ -2230,7 +2233,8 @@ _SAID_AGO = re.compile(r"\bago$", re.I)
 _DAY_ANCHOR = re.compile(r"shift:(?:day|week|month)|dom:")  # anchors that count days from the focus (not "a year earlier")
 
 
-def _focus_for_its_tense(cand: _Cand, focus: str | None, past_focus: str | None, ctx: _Context) -> str | None:
+def _focus_for_its_tense(cand: _Cand, focus: str | None, past_focus: str | None, ctx: _Context,
+                         focus_cand: _Cand | None = None, focus_past_before: str | None = None) -> str | None:
     """The focus a clock time or anchored expression counts from, given the tense it is told in.
 
     'Ballots were cast by Friday night. Polls will close at 8 p.m.': told in the future, it is
@@ -2245,6 +2249,9 @@ def _focus_for_its_tense(cand: _Cand, focus: str | None, past_focus: str | None,
         return focus  # a tense we cannot tell keeps it (narratives)
     if _starts_after(focus, ctx.ref) and ctx.tense(cand.start, cand.end) == "past":
         return past_focus
+    if (focus_cand is not None and focus[:10] == _as_day(ctx.ref).isoformat() and cand.time_of_day
+            and ctx.tense(cand.start, cand.end) == "past" and ctx.tense(focus_cand.start, focus_cand.end) == "future"):
+        return focus_past_before  # "the Senate votes today. Meeting from 10 a.m., it heard ...": not today
     return focus
 
 
