@@ -1197,6 +1197,7 @@ def test_opening_years_and_slashed_dates(text: str, expected: list[tuple[str, st
          [('the rest of the month', '2006-07'), ('the week', '2006-W29')]),
         ("2004-01-05", 'Lange went missing the night of December 30; he was seen on the morning of Friday, Jan. 2.',
          [('the night of December 30', '2003-12-30TNI'), ('the morning of Friday, Jan. 2', '2004-01-02TMO')]),
+        ("2016-08-13", 'Voting went on into the early hours of Friday.', [('the early hours of Friday', '2016-08-12TMO')]),
         ("2015-03-10", 'Polls close at 2100 local time. The curfew starts at 2200 hours; he did 2000 hours of community service.',
          [('2100 local time', '2015-03-10T21:00'), ('2200 hours', '2015-03-10T22:00'), ('2000 hours', 'PT2000H')]),
         ("2018-06-14", 'Early voting began Monday and ends Friday. The president leaves for Paris on Saturday. The talks did not resume Tuesday.',

@@ -1900,18 +1900,19 @@ def _absorb_week_of(cands: list[_Cand], text: str) -> list[_Cand]:
     return out
 
 
-_PART_OF = re.compile(r"\b(?:the|that)\s+(?:(?:early|late)\s+)?(?P<part>morning|afternoon|evening|night)\s+of\s+$", re.I)
+_PART_OF = re.compile(r"\b(?:the|that)\s+(?:(?:early|late)\s+)?(?P<part>morning|afternoon|evening|night|(?<=early\s)hours)\s+of\s+$", re.I)
 
 
 def _absorb_part_of_day_of(cands: list[_Cand], text: str) -> None:
-    """'the night of December 30' is one TIME on that day (2003-12-30TNI), as 'Friday night' is."""
+    """'the night of December 30' is one TIME on that day (2003-12-30TNI), as 'Friday night' is;
+    'the early hours of Friday' are its morning (TMO)."""
     for index, cand in enumerate(cands):
         if cand.type != "DATE" or not _DAY_VALUE.fullmatch(cand.value):
             continue
         floor = cands[index - 1].end if index else 0
         prefix = _PART_OF.search(text, max(floor, cand.start - 30), cand.start)
         if prefix is not None:
-            part = lex.PARTS_OF_DAY[prefix["part"].lower()]
+            part = lex.PARTS_OF_DAY.get(prefix["part"].lower(), "MO")
             cand.start, cand.type, cand.value = prefix.start(), "TIME", f"{cand.value}T{part}"
 
 
