@@ -2252,7 +2252,7 @@ def _focus_for_its_tense(cand: _Cand, focus: str | None, past_focus: str | None,
         return past_focus
     if (focus_cand is not None and focus[:10] == _as_day(ctx.ref).isoformat() and cand.time_of_day
             and ctx.tense(cand.start, cand.end) == "past" and ctx.tense(focus_cand.start, focus_cand.end) == "future"):
-        return focus_past_before  # "the Senate votes today. Meeting from 10 a.m., it heard ...": not today
+        return focus_past_before  # "the Senate will vote today. Meeting from 10 a.m., it heard ...": not today
     return focus
 
 
